@@ -1,0 +1,431 @@
+//! The request layer: one authenticated call to a provider's API, with scope checks, bounded
+//! retries, one renewal on 401, credential-safe redirects and typed decoding.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use url::Url;
+
+use crate::body::{read_capped, API_BODY_LIMIT};
+use crate::credential::{resolve, Credential};
+use crate::error::{excerpt, Error, Result};
+use crate::provider_error::ProviderError;
+use crate::transport::Transport;
+
+/// How many times a 429 or 503 on an idempotent request is retried.
+const MAX_RETRIES: u32 = 2;
+/// The longest `Retry-After` we wait; a longer one is returned to the caller as an error.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
+/// How many redirects a request follows.
+const MAX_REDIRECTS: usize = 5;
+
+/// A provider's API: its base URL, credentials and HTTP transport.
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    base_url: Url,
+    credentials: Vec<Credential>,
+    static_headers: Vec<(HeaderName, HeaderValue)>,
+    transport: Transport,
+}
+
+/// A request body, encoded once and resent as is on retries.
+#[derive(Debug, Clone, Default)]
+enum Body {
+    #[default]
+    None,
+    /// An empty body with `Content-Length: 0` (ITCTXT's query-only POSTs).
+    Empty,
+    Json(Vec<u8>),
+    Form(String),
+}
+
+/// One call being prepared: built by generated code or by hand through [`ApiClient::request`].
+#[must_use = "a call does nothing until `send` is awaited"]
+#[derive(Debug)]
+pub struct Call<'a> {
+    client: &'a ApiClient,
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: Body,
+    success: &'a [u16],
+    scopes: &'a [&'a str],
+    envelope: Option<&'a str>,
+    error: Option<Error>,
+}
+
+impl ApiClient {
+    /// A client for the API at `base_url` (path prefix kept) sending `credentials` on every call.
+    pub fn new(base_url: Url, credentials: Vec<Credential>, transport: Transport) -> Self {
+        ApiClient { base_url, credentials, static_headers: Vec::new(), transport }
+    }
+
+    /// Adds a header sent on every call to the provider's origin.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.static_headers.push((name, value));
+        self
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// The credentials sent on every call.
+    pub fn credentials(&self) -> &[Credential] {
+        &self.credentials
+    }
+
+    /// The scopes of the current OAuth token, when it is cached and the provider listed them.
+    pub fn granted_scopes(&self) -> Option<Vec<String>> {
+        self.credentials.iter().find_map(|c| match c {
+            Credential::OAuth2 { source, .. } => source.cached().and_then(|t| t.scopes().map(<[String]>::to_vec)),
+            _ => None,
+        })
+    }
+
+    /// Starts an authenticated call to `path` (relative to the base URL). This is the escape
+    /// hatch for endpoints a spec does not describe; it still refuses to leave the provider's origin.
+    pub fn request(&self, method: Method, path: &str) -> Call<'_> {
+        Call {
+            client: self,
+            method,
+            path: path.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::None,
+            success: &[],
+            scopes: &[],
+            envelope: None,
+            error: None,
+        }
+    }
+
+    fn url_for(&self, path: &str) -> Result<Url> {
+        let base = self.base_url.as_str().trim_end_matches('/');
+        let joined = if path.starts_with('/') { format!("{base}{path}") } else { format!("{base}/{path}") };
+        let url = Url::parse(&joined).map_err(|e| Error::InvalidConfig(format!("`{path}` does not form a URL: {e}")))?;
+        if !same_origin(&url, &self.base_url) {
+            return Err(Error::InvalidConfig(format!("`{path}` leaves the provider's origin")));
+        }
+        Ok(url)
+    }
+}
+
+/// Percent-encodes a path parameter so it stays one path segment.
+pub fn encode_path_segment(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>().replace('+', "%20")
+}
+
+impl<'a> Call<'a> {
+    /// Adds a query parameter.
+    pub fn query(mut self, name: &str, value: impl ToString) -> Self {
+        self.query.push((name.to_owned(), value.to_string()));
+        self
+    }
+
+    /// Adds a query parameter when `value` is `Some`.
+    pub fn query_opt(self, name: &str, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(value) => self.query(name, value),
+            None => self,
+        }
+    }
+
+    /// Adds a header; an invalid value makes `send` fail with [`Error::InvalidConfig`].
+    pub fn header(mut self, name: &str, value: impl ToString) -> Self {
+        let value = value.to_string();
+        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            (Ok(name), Ok(value)) => self.headers.push((name, value)),
+            _ => self.error = Some(Error::InvalidConfig(format!("invalid header `{name}`"))),
+        }
+        self
+    }
+
+    /// Adds a header when `value` is `Some`.
+    pub fn header_opt(self, name: &str, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(value) => self.header(name, value),
+            None => self,
+        }
+    }
+
+    /// Sends `body` as JSON.
+    pub fn json(mut self, body: &impl Serialize) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Body::Json(bytes),
+            Err(e) => self.error = Some(Error::InvalidConfig(format!("cannot encode the request body: {e}"))),
+        }
+        self
+    }
+
+    /// Sends `body` form-encoded.
+    pub fn form(mut self, body: &impl Serialize) -> Self {
+        match serde_urlencoded(body) {
+            Ok(form) => self.body = Body::Form(form),
+            Err(e) => self.error = Some(e),
+        }
+        self
+    }
+
+    /// Sends an empty body (`Content-Length: 0`).
+    pub fn empty_body(mut self) -> Self {
+        self.body = Body::Empty;
+        self
+    }
+
+    /// The statuses that count as success (default: any 2xx).
+    pub fn success(mut self, statuses: &'a [u16]) -> Self {
+        self.success = statuses;
+        self
+    }
+
+    /// Scopes the call needs; when the token's granted scopes are known and lack one, `send`
+    /// fails with [`Error::MissingScope`] before touching the network.
+    pub fn scopes(mut self, scopes: &'a [&'a str]) -> Self {
+        self.scopes = scopes;
+        self
+    }
+
+    /// Decodes the response from this field of the body (`{"status": "OK", "data": ..}`).
+    pub fn envelope(mut self, field: &'a str) -> Self {
+        self.envelope = Some(field);
+        self
+    }
+
+    /// Sends the call and decodes the response as `T` (`()` accepts an empty body).
+    pub async fn send<T: DeserializeOwned>(self) -> Result<T> {
+        let envelope = self.envelope;
+        let (status, body) = self.send_raw().await?;
+        decode(status, &body, envelope)
+    }
+
+    /// Sends the call and returns the status and raw body of a successful response.
+    pub async fn send_raw(mut self) -> Result<(StatusCode, Vec<u8>)> {
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
+        let url = self.client.url_for(&self.path)?;
+        let mut credentials = resolve(&self.client.credentials).await?;
+        self.check_scopes(credentials.token.as_ref().and_then(|(_, t)| t.scopes()))?;
+        let mut renewed = false;
+        let mut retries = 0;
+        loop {
+            let response = self.send_following_redirects(&url, &credentials).await?;
+            let status = response.status();
+            if status == StatusCode::UNAUTHORIZED && !renewed {
+                if let Some((source, token)) = &credentials.token {
+                    tracing::debug!("401 from the API; renewing the token once");
+                    source.renew_rejected(token).await?;
+                    credentials = resolve(&self.client.credentials).await?;
+                    renewed = true;
+                    continue;
+                }
+            }
+            let retry_after = retry_after(response.headers());
+            if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
+                && is_idempotent(&self.method)
+                && retries < MAX_RETRIES
+            {
+                let wait = retry_after.unwrap_or(Duration::from_millis(500 << retries));
+                if wait <= MAX_RETRY_WAIT {
+                    tracing::debug!(status = status.as_u16(), wait_ms = wait.as_millis() as u64, "retrying");
+                    tokio::time::sleep(wait).await;
+                    retries += 1;
+                    continue;
+                }
+            }
+            let body = read_capped(response, API_BODY_LIMIT, self.client.transport.timeout()).await?;
+            if self.is_success(status) {
+                return Ok((status, body));
+            }
+            return Err(Error::Api { status, error: ProviderError::from_body(&body), retry_after });
+        }
+    }
+
+    fn is_success(&self, status: StatusCode) -> bool {
+        if self.success.is_empty() {
+            status.is_success()
+        } else {
+            self.success.contains(&status.as_u16())
+        }
+    }
+
+    fn check_scopes(&self, granted: Option<&[String]>) -> Result<()> {
+        let Some(granted) = granted else { return Ok(()) };
+        match self.scopes.iter().find(|required| !granted.iter().any(|g| g == *required)) {
+            Some(required) => Err(Error::MissingScope { required: (*required).to_owned(), granted: granted.to_vec() }),
+            None => Ok(()),
+        }
+    }
+
+    /// Sends, following redirects by hand: credentials go along only while the target stays on
+    /// the provider's origin.
+    async fn send_following_redirects(&self, url: &Url, credentials: &crate::credential::Resolved) -> Result<reqwest::Response> {
+        let mut url = url.clone();
+        let mut method = self.method.clone();
+        let mut body = self.body.clone();
+        for _ in 0..=MAX_REDIRECTS {
+            let trusted = same_origin(&url, &self.client.base_url);
+            let response = self.send_once(&url, &method, &body, trusted.then_some(credentials)).await?;
+            let status = response.status();
+            let Some(location) = status
+                .is_redirection()
+                .then(|| response.headers().get(LOCATION).and_then(|l| l.to_str().ok()))
+                .flatten()
+            else {
+                return Ok(response);
+            };
+            url = url.join(location).map_err(|e| Error::InvalidConfig(format!("bad redirect location: {e}")))?;
+            if status == StatusCode::SEE_OTHER
+                || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND) && method == Method::POST)
+            {
+                method = Method::GET;
+                body = Body::None;
+            }
+            tracing::debug!(status = status.as_u16(), same_origin = same_origin(&url, &self.client.base_url), "following redirect");
+        }
+        Err(Error::InvalidConfig(format!("more than {MAX_REDIRECTS} redirects")))
+    }
+
+    async fn send_once(
+        &self,
+        url: &Url,
+        method: &Method,
+        body: &Body,
+        credentials: Option<&crate::credential::Resolved>,
+    ) -> Result<reqwest::Response> {
+        let mut request = self.client.transport.http().request(method.clone(), url.clone()).header(ACCEPT, "application/json");
+        let mut query = self.query.clone();
+        if let Some(credentials) = credentials {
+            query.extend(credentials.query.iter().cloned());
+            for (name, value) in self.client.static_headers.iter().chain(&credentials.headers) {
+                request = request.header(name, value);
+            }
+        }
+        if !query.is_empty() {
+            request = request.query(&query);
+        }
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        request = match body {
+            Body::None => request,
+            Body::Empty => request.header(reqwest::header::CONTENT_LENGTH, 0).body(Vec::new()),
+            Body::Json(bytes) => request.header(CONTENT_TYPE, "application/json").body(bytes.clone()),
+            Body::Form(form) => request.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(form.clone()),
+        };
+        tracing::debug!(method = %method, path = url.path(), "API request");
+        let timeout = self.client.transport.timeout();
+        request.send().await.map_err(|e| Error::transport(e, timeout))
+    }
+}
+
+/// Decodes a successful body, unwrapping `envelope` first; an empty body reads as JSON `null`.
+fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8], envelope: Option<&str>) -> Result<T> {
+    let decode_error = |e: serde_json::Error| Error::Decode { what: "response body", message: e.to_string(), excerpt: excerpt(body) };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return serde_json::from_slice(b"null").map_err(decode_error);
+    }
+    let Some(field) = envelope else {
+        return serde_json::from_slice(body).map_err(|e| match e.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                Error::UnexpectedBody { status, excerpt: excerpt(body) }
+            }
+            _ => decode_error(e),
+        });
+    };
+    let mut json: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| Error::UnexpectedBody { status, excerpt: excerpt(body) })?;
+    let inner = json.get_mut(field).map(serde_json::Value::take).ok_or_else(|| Error::Decode {
+        what: "response envelope",
+        message: format!("the body has no `{field}` field"),
+        excerpt: excerpt(body),
+    })?;
+    serde_json::from_value(inner).map_err(decode_error)
+}
+
+fn serde_urlencoded(body: &impl Serialize) -> Result<String> {
+    let value = serde_json::to_value(body).map_err(|e| Error::InvalidConfig(format!("cannot encode the form body: {e}")))?;
+    let serde_json::Value::Object(fields) = value else {
+        return Err(Error::InvalidConfig("a form body must be a struct".into()));
+    };
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in fields {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::String(s) => {
+                form.append_pair(&name, &s);
+            }
+            other => {
+                form.append_pair(&name, &other.to_string());
+            }
+        }
+    }
+    Ok(form.finish())
+}
+
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme() && a.host() == b.host() && a.port_or_known_default() == b.port_or_known_default()
+}
+
+fn is_idempotent(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
+}
+
+/// `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate(value)?;
+    Some(date.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+}
+
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the only form RFC 9110 asks senders to use.
+fn httpdate(value: &str) -> Option<std::time::SystemTime> {
+    let parts: Vec<&str> = value.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts.as_slice() else { return None };
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
+    let (day, year): (i64, i64) = (day.parse().ok()?, year.parse().ok()?);
+    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = u64::try_from(days * 86_400 + h * 3600 + m * 60 + s).ok()?;
+    Some(std::time::UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_date_parses() {
+        let t = httpdate("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        assert_eq!(t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(), 784_111_777);
+    }
+
+    #[test]
+    fn empty_body_decodes_as_unit_and_envelope_unwraps() {
+        decode::<()>(StatusCode::NO_CONTENT, b"", None).unwrap();
+        let v: Vec<u32> = decode(StatusCode::OK, br#"{"status":"OK","data":[1,2]}"#, Some("data")).unwrap();
+        assert_eq!(v, [1, 2]);
+    }
+
+    #[test]
+    fn path_segments_are_encoded() {
+        assert_eq!(encode_path_segment("a b/c?d"), "a%20b%2Fc%3Fd");
+    }
+}

@@ -1,0 +1,45 @@
+//! The runtime every generated provider client stands on.
+//!
+//! Generated crates describe a provider as data ([`OAuth2Config`], [`Credential`]s, a base URL
+//! template) and call [`ApiClient`] for each operation. This crate does the rest: token requests
+//! for every grant and client authentication style ([`OAuthClient`]), caching and single-flight
+//! renewal ([`TokenSource`]), credential injection that never leaves the provider's origin,
+//! retries, and one [`Error`] type. Secrets are [redacting newtypes](secret).
+
+mod api;
+mod body;
+mod config;
+mod credential;
+mod error;
+mod loopback;
+mod oauth;
+mod pkce;
+mod provider_error;
+pub mod secret;
+mod source;
+mod store;
+mod template;
+mod token;
+mod transport;
+
+pub use api::{encode_path_segment, ApiClient, Call};
+pub use config::{BodyFormat, ClientAuth, OAuth2Config};
+pub use credential::{ApiKeyLocation, Credential};
+pub use error::{Error, Result};
+pub use loopback::authorize_with_loopback;
+pub use oauth::{AuthorizationRequest, OAuthClient};
+pub use provider_error::ProviderError;
+pub use secret::{AccessToken, ApiKey, AuthorizationCode, ClientSecret, Password, PersonalAccessToken, PkceVerifier, RefreshToken};
+pub use source::{Renewal, TokenSource};
+pub use store::{FileStore, MemoryStore, TokenStore};
+pub use template::Variables;
+pub use token::Token;
+pub use transport::{Transport, DEFAULT_TIMEOUT};
+
+/// Re-exports generated code needs, so generated crates depend on this crate alone.
+#[doc(hidden)]
+pub mod __private {
+    pub use reqwest::Method;
+    pub use serde;
+    pub use serde_json;
+}

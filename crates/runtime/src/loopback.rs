@@ -1,0 +1,68 @@
+//! The loopback redirect of RFC 8252 §7.3, for command-line and desktop apps: listen on
+//! 127.0.0.1, let the user's browser deliver the code there, exchange it.
+
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::oauth::OAuthClient;
+use crate::token::Token;
+
+/// The page the browser shows once the callback arrived.
+const DONE_PAGE: &str = "<!doctype html><title>Signed in</title><p>You can close this window and return to the application.</p>";
+/// The largest request head we read from the browser.
+const MAX_REQUEST_HEAD: usize = 16 * 1024;
+
+/// Runs the authorization code flow through a loopback redirect.
+///
+/// `open` receives the authorize URL (print it, or open a browser); the call then waits up to
+/// `timeout` for the callback on `http://127.0.0.1:<free port>/callback`, checks its `state`,
+/// answers the browser and exchanges the code.
+pub async fn authorize_with_loopback(
+    oauth: &OAuthClient,
+    scopes: &[&str],
+    timeout: Duration,
+    open: impl FnOnce(&Url),
+) -> Result<Token> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(Error::TokenStore)?;
+    let port = listener.local_addr().map_err(Error::TokenStore)?.port();
+    let redirect_uri = format!("http://127.0.0.1:{port}/callback");
+    let request = oauth.authorize_url(&redirect_uri, scopes)?;
+    open(request.url());
+    let callback = tokio::time::timeout(timeout, receive_callback(&listener, port))
+        .await
+        .map_err(|_| Error::Timeout(timeout))??;
+    oauth.exchange_callback(&request, &callback).await
+}
+
+/// Accepts connections until one asks for `/callback`; answers it and returns its full URL.
+async fn receive_callback(listener: &TcpListener, port: u16) -> Result<String> {
+    loop {
+        let (mut stream, _) = listener.accept().await.map_err(Error::TokenStore)?;
+        let mut head = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < MAX_REQUEST_HEAD {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => head.extend_from_slice(&buf[..n]),
+            }
+        }
+        let head = String::from_utf8_lossy(&head);
+        let target = head.lines().next().and_then(|line| line.split_whitespace().nth(1)).unwrap_or("");
+        let is_callback = target.starts_with("/callback");
+        let response = if is_callback {
+            format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{DONE_PAGE}", DONE_PAGE.len())
+        } else {
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+        };
+        // The browser going away early does not change what we received.
+        let _ = stream.write_all(response.as_bytes()).await;
+        let _ = stream.shutdown().await;
+        if is_callback {
+            return Ok(format!("http://127.0.0.1:{port}{target}"));
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! A token source shared by every task of a client: cached reads, renewal ahead of expiry,
+//! exactly one token request however many callers find the token stale (single-flight).
+
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+use crate::error::{Error, Result};
+use crate::oauth::OAuthClient;
+use crate::secret::Password;
+use crate::store::{MemoryStore, TokenStore};
+use crate::token::Token;
+
+fn as_strs(scopes: &[String]) -> Vec<&str> {
+    scopes.iter().map(String::as_str).collect()
+}
+
+/// How to get a new token when there is no usable refresh token.
+#[derive(Debug, Clone)]
+pub enum Renewal {
+    /// Run the client credentials grant again with these scopes.
+    ClientCredentials {
+        /// Scopes to request (empty: the provider's default).
+        scopes: Vec<String>,
+    },
+    /// Run the password grant again.
+    Password {
+        /// The login (`username` or `email`, as the provider names it).
+        username: String,
+        /// The password.
+        password: Password,
+        /// Scopes to request.
+        scopes: Vec<String>,
+    },
+    /// Only the user can grant a new token (authorization code, implicit).
+    Reauthorize,
+}
+
+/// Hands out valid access tokens, renewing them when needed.
+#[derive(Debug)]
+pub struct TokenSource {
+    oauth: OAuthClient,
+    renewal: Renewal,
+    store: Arc<dyn TokenStore>,
+    cached: RwLock<Option<Arc<Token>>>,
+    renewing: tokio::sync::Mutex<()>,
+}
+
+impl TokenSource {
+    /// A source that renews through `oauth` and persists in `store` (memory when `None`).
+    pub fn new(oauth: OAuthClient, renewal: Renewal, store: Option<Arc<dyn TokenStore>>) -> Self {
+        TokenSource {
+            oauth,
+            renewal,
+            store: store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
+            cached: RwLock::new(None),
+            renewing: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The OAuth client behind this source.
+    pub fn oauth(&self) -> &OAuthClient {
+        &self.oauth
+    }
+
+    /// Saves and caches `token` (the result of an authorization code exchange, say).
+    pub fn set_token(&self, token: Token) -> Result<Arc<Token>> {
+        self.store.save(&token)?;
+        let token = Arc::new(token);
+        *self.cached.write().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
+        Ok(token)
+    }
+
+    /// The cached token if it is still fresh, without any I/O. This is the hot path.
+    pub fn cached(&self) -> Option<Arc<Token>> {
+        let cached = self.cached.read().unwrap_or_else(|p| p.into_inner());
+        cached.as_ref().filter(|t| !t.needs_renewal(SystemTime::now())).cloned()
+    }
+
+    /// A valid token: the cached one, the stored one, or a renewed one.
+    pub async fn token(&self) -> Result<Arc<Token>> {
+        if let Some(token) = self.cached() {
+            return Ok(token);
+        }
+        self.renew(None).await
+    }
+
+    /// Called when the API refused `rejected` (401): renews once, unless another task already did.
+    pub async fn renew_rejected(&self, rejected: &Arc<Token>) -> Result<Arc<Token>> {
+        self.renew(Some(rejected)).await
+    }
+
+    async fn renew(&self, rejected: Option<&Arc<Token>>) -> Result<Arc<Token>> {
+        let _single_flight = self.renewing.lock().await;
+        // Whoever held the lock before us may have renewed already.
+        let current = self.cached.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let current = match current {
+            Some(token) => Some(token),
+            None => self.store.load()?.map(Arc::new),
+        };
+        if let Some(token) = &current {
+            let was_rejected = rejected.is_some_and(|r| Arc::ptr_eq(r, token) || r.access_token() == token.access_token());
+            if !was_rejected && !token.needs_renewal(SystemTime::now()) {
+                *self.cached.write().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
+                return Ok(token.clone());
+            }
+        }
+        let renewed = self.fetch(current.as_deref()).await?;
+        self.set_token(renewed)
+    }
+
+    /// One token request: refresh when possible, otherwise the configured grant.
+    async fn fetch(&self, current: Option<&Token>) -> Result<Token> {
+        if let Some(refresh_token) = current.and_then(Token::refresh_token) {
+            match self.oauth.refresh(refresh_token).await {
+                Ok(token) => return Ok(token),
+                // A dead refresh token falls back to the grant, when there is one to run.
+                Err(Error::OAuth { ref error, .. }) if error == "invalid_grant" && !matches!(self.renewal, Renewal::Reauthorize) => {
+                    tracing::debug!("refresh token rejected; running the grant again");
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        match &self.renewal {
+            Renewal::ClientCredentials { scopes: s } => self.oauth.client_credentials(&as_strs(s)).await,
+            Renewal::Password { username, password, scopes: s } => self.oauth.password(username, password, &as_strs(s)).await,
+            Renewal::Reauthorize => Err(Error::ReauthorizationRequired),
+        }
+    }
+}

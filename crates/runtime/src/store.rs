@@ -1,0 +1,98 @@
+//! Where tokens live between calls and between runs.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::error::{Error, Result};
+use crate::token::{StoredToken, Token};
+
+/// Loads and saves one client's token. Implement it to keep tokens in a keychain or database.
+pub trait TokenStore: Send + Sync + std::fmt::Debug {
+    /// The saved token, if any.
+    fn load(&self) -> Result<Option<Token>>;
+    /// Replaces the saved token.
+    fn save(&self, token: &Token) -> Result<()>;
+}
+
+/// Keeps the token in memory only (the default).
+#[derive(Debug, Default)]
+pub struct MemoryStore(Mutex<Option<Token>>);
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl TokenStore for MemoryStore {
+    fn load(&self) -> Result<Option<Token>> {
+        Ok(self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone())
+    }
+
+    fn save(&self, token: &Token) -> Result<()> {
+        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(token.clone());
+        Ok(())
+    }
+}
+
+/// Keeps the token in a JSON file readable only by its owner (mode 0600 on Unix).
+///
+/// Saves write a temporary file beside the target and rename it over, so a crash never leaves
+/// a half-written token (and never loses a rotated refresh token).
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    path: PathBuf,
+}
+
+impl FileStore {
+    /// A store at `path` (created on the first save).
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        FileStore { path: path.into() }
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl TokenStore for FileStore {
+    fn load(&self) -> Result<Option<Token>> {
+        let bytes = match fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::TokenStore(e)),
+        };
+        let stored: StoredToken = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::TokenStore(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{} is not a token file: {e}", self.path.display()),
+            ))
+        })?;
+        Ok(Some(stored.into()))
+    }
+
+    fn save(&self, token: &Token) -> Result<()> {
+        let json = serde_json::to_vec_pretty(&StoredToken::from(token)).map_err(|e| Error::TokenStore(e.into()))?;
+        let dir = self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let file_name = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("token");
+        let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let write = || -> std::io::Result<()> {
+            let mut file = options.open(&temp)?;
+            file.write_all(&json)?;
+            file.sync_all()?;
+            fs::rename(&temp, &self.path)
+        };
+        write().map_err(|e| {
+            let _ = fs::remove_file(&temp);
+            Error::TokenStore(e)
+        })
+    }
+}
