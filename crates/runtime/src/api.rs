@@ -65,9 +65,12 @@ impl ApiClient {
     }
 
     /// Adds a header sent on every call to the provider's origin.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+    pub fn with_header(mut self, name: &str, value: &str) -> Result<Self> {
+        let invalid = || Error::InvalidConfig(format!("invalid static header `{name}`"));
+        let name = HeaderName::try_from(name).map_err(|_| invalid())?;
+        let value = HeaderValue::try_from(value).map_err(|_| invalid())?;
         self.static_headers.push((name, value));
-        self
+        Ok(self)
     }
 
     /// The base URL.
@@ -106,6 +109,11 @@ impl ApiClient {
     }
 
     fn url_for(&self, path: &str) -> Result<Url> {
+        if names_a_host(path) {
+            return Err(Error::InvalidConfig(format!(
+                "`{path}` names a host of its own; pass a path relative to the provider's base URL"
+            )));
+        }
         let base = self.base_url.as_str().trim_end_matches('/');
         let joined = if path.starts_with('/') { format!("{base}{path}") } else { format!("{base}/{path}") };
         let url = Url::parse(&joined).map_err(|e| Error::InvalidConfig(format!("`{path}` does not form a URL: {e}")))?;
@@ -209,7 +217,10 @@ impl<'a> Call<'a> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
-        let url = self.client.url_for(&self.path)?;
+        let mut url = self.client.url_for(&self.path)?;
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&self.query);
+        }
         let mut credentials = resolve(&self.client.credentials).await?;
         self.check_scopes(credentials.token.as_ref().and_then(|(_, t)| t.scopes()))?;
         let mut renewed = false;
@@ -243,7 +254,7 @@ impl<'a> Call<'a> {
             if self.is_success(status) {
                 return Ok((status, body));
             }
-            return Err(Error::Api { status, error: ProviderError::from_body(&body), retry_after });
+            return Err(Error::Api { status, error: Box::new(ProviderError::from_body(&body)), retry_after });
         }
     }
 
@@ -263,15 +274,16 @@ impl<'a> Call<'a> {
         }
     }
 
-    /// Sends, following redirects by hand: credentials go along only while the target stays on
-    /// the provider's origin.
+    /// Sends `url` (the call's query included), following redirects by hand: each hop goes to
+    /// `Location` as given, and credentials go along only while the target stays on the
+    /// provider's origin.
     async fn send_following_redirects(&self, url: &Url, credentials: &crate::credential::Resolved) -> Result<reqwest::Response> {
         let mut url = url.clone();
         let mut method = self.method.clone();
         let mut body = self.body.clone();
         for _ in 0..=MAX_REDIRECTS {
             let trusted = same_origin(&url, &self.client.base_url);
-            let response = self.send_once(&url, &method, &body, trusted.then_some(credentials)).await?;
+            let response = self.send_once(&url, &method, &body, credentials, trusted).await?;
             let status = response.status();
             let Some(location) = status
                 .is_redirection()
@@ -297,18 +309,15 @@ impl<'a> Call<'a> {
         url: &Url,
         method: &Method,
         body: &Body,
-        credentials: Option<&crate::credential::Resolved>,
+        credentials: &crate::credential::Resolved,
+        trusted: bool,
     ) -> Result<reqwest::Response> {
+        let url = with_credential_query(url, &credentials.query, trusted);
         let mut request = self.client.transport.http().request(method.clone(), url.clone()).header(ACCEPT, "application/json");
-        let mut query = self.query.clone();
-        if let Some(credentials) = credentials {
-            query.extend(credentials.query.iter().cloned());
+        if trusted {
             for (name, value) in self.client.static_headers.iter().chain(&credentials.headers) {
                 request = request.header(name, value);
             }
-        }
-        if !query.is_empty() {
-            request = request.query(&query);
         }
         for (name, value) in &self.headers {
             request = request.header(name, value);
@@ -367,6 +376,31 @@ fn serde_urlencoded(body: &impl Serialize) -> Result<String> {
         }
     }
     Ok(form.finish())
+}
+
+/// The URL of one hop: the credentials' query parameters set when the hop is `trusted` (on the
+/// provider's origin) and removed when not (a redirect's `Location` may echo them to another host).
+fn with_credential_query(url: &Url, credentials: &[(String, String)], trusted: bool) -> Url {
+    let is_credential = |name: &str| credentials.iter().any(|(credential, _)| credential == name);
+    if credentials.is_empty() || (!trusted && !url.query_pairs().any(|(name, _)| is_credential(&name))) {
+        return url.clone();
+    }
+    let kept: Vec<(String, String)> =
+        url.query_pairs().filter(|(name, _)| !is_credential(name)).map(|(n, v)| (n.into_owned(), v.into_owned())).collect();
+    let mut url = url.clone();
+    url.set_query(None);
+    let added = if trusted { credentials } else { &[] };
+    if !kept.is_empty() || !added.is_empty() {
+        url.query_pairs_mut().extend_pairs(kept).extend_pairs(added);
+    }
+    url
+}
+
+/// Whether `path` is a URL of its own (`https://host/..`) or a network-path reference
+/// (`//host/..`, RFC 3986 §4.2): either names a host instead of a path on the provider.
+fn names_a_host(path: &str) -> bool {
+    let unslashed = path.trim_start_matches(['/', '\\']);
+    path.len() - unslashed.len() >= 2 || Url::parse(path).is_ok_and(|url| url.has_host())
 }
 
 fn same_origin(a: &Url, b: &Url) -> bool {

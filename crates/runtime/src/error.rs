@@ -26,8 +26,9 @@ pub enum Error {
     Api {
         /// The HTTP status.
         status: StatusCode,
-        /// The provider's error body, parsed from its usual envelopes.
-        error: ProviderError,
+        /// The provider's error body, parsed from its usual envelopes (boxed: it is large
+        /// and errors travel through every `Result`).
+        error: Box<ProviderError>,
         /// Seconds the provider asked us to wait (`Retry-After`), when it said.
         retry_after: Option<Duration>,
     },

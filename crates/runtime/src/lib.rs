@@ -16,6 +16,7 @@ mod oauth;
 mod pkce;
 mod provider_error;
 pub mod secret;
+mod setup;
 mod source;
 mod store;
 mod template;
@@ -30,6 +31,7 @@ pub use loopback::authorize_with_loopback;
 pub use oauth::{AuthorizationRequest, OAuthClient};
 pub use provider_error::ProviderError;
 pub use secret::{AccessToken, ApiKey, AuthorizationCode, ClientSecret, Password, PersonalAccessToken, PkceVerifier, RefreshToken};
+pub use setup::{check_schemes, env_var, required_env_var};
 pub use source::{Renewal, TokenSource};
 pub use store::{FileStore, MemoryStore, TokenStore};
 pub use template::Variables;
@@ -39,7 +41,9 @@ pub use transport::{Transport, DEFAULT_TIMEOUT};
 /// Re-exports generated code needs, so generated crates depend on this crate alone.
 #[doc(hidden)]
 pub mod __private {
+    pub use reqwest;
     pub use reqwest::Method;
+    pub use url;
     pub use serde;
     pub use serde_json;
 }

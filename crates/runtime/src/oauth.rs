@@ -3,7 +3,7 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use url::Url;
 
 use crate::body::{read_capped, TOKEN_BODY_LIMIT};
@@ -206,7 +206,7 @@ impl OAuthClient {
         (self.config.send_scopes && !scopes.is_empty()).then(|| scopes.join(&self.config.scope_separator))
     }
 
-    fn push_scope<'a>(&self, params: &mut Vec<(&'a str, String)>, scopes: &[&str]) {
+    fn push_scope(&self, params: &mut Vec<(&str, String)>, scopes: &[&str]) {
         if let Some(scope) = self.scope_param(scopes) {
             params.push(("scope", scope));
         }
@@ -218,7 +218,11 @@ impl OAuthClient {
         let mut request = self.transport.http().post(url.clone()).header(ACCEPT, "application/json");
         match (self.config.client_auth, secret) {
             (ClientAuth::Basic, Some(secret)) => {
-                request = request.header(AUTHORIZATION, basic_client_credentials(&self.client_id, secret.secret()));
+                let mut value = HeaderValue::try_from(basic_client_credentials(&self.client_id, secret.secret()))
+                    .map_err(|_| Error::InvalidConfig("the client credentials do not form a header value".into()))?;
+                // Keeps the client secret out of any `Debug` of the request (reqwest, hyper, middleware).
+                value.set_sensitive(true);
+                request = request.header(AUTHORIZATION, value);
             }
             (_, Some(secret)) => {
                 params.push(("client_id", self.client_id.clone()));

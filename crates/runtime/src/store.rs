@@ -3,6 +3,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
@@ -59,6 +60,12 @@ impl FileStore {
     }
 }
 
+/// A number no other save of this process uses, so concurrent saves never share a temporary file.
+fn next_temp_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 impl TokenStore for FileStore {
     fn load(&self) -> Result<Option<Token>> {
         let bytes = match fs::read(&self.path) {
@@ -79,9 +86,10 @@ impl TokenStore for FileStore {
         let json = serde_json::to_vec_pretty(&StoredToken::from(token)).map_err(|e| Error::TokenStore(e.into()))?;
         let dir = self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let file_name = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("token");
-        let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+        let temp = dir.join(format!(".{file_name}.{}.{}.tmp", std::process::id(), next_temp_id()));
         let mut options = fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
+        // A fresh file each time: never one another save is writing, never one left with looser permissions.
+        options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let write = || -> std::io::Result<()> {

@@ -32,6 +32,27 @@ impl Token {
         Token { access_token, refresh_token: None, expires_at: None, renew_at: None, scopes: None, extra: Map::new() }
     }
 
+    /// Adds a refresh token (when rebuilding a token a custom [`TokenStore`](crate::TokenStore) saved).
+    pub fn with_refresh_token(mut self, refresh_token: RefreshToken) -> Self {
+        self.refresh_token = Some(refresh_token);
+        self
+    }
+
+    /// Sets when the token expires; it counts as stale a little before (a tenth of the time left
+    /// from now, at most a minute), so it is renewed before the provider starts refusing it.
+    pub fn with_expires_at(mut self, expires_at: SystemTime) -> Self {
+        let left = expires_at.duration_since(SystemTime::now()).unwrap_or_default();
+        self.expires_at = Some(expires_at);
+        self.renew_at = Some(expires_at - MAX_RENEW_MARGIN.min(left / 10));
+        self
+    }
+
+    /// Sets the granted scopes.
+    pub fn with_scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes = Some(scopes.into_iter().map(Into::into).collect());
+        self
+    }
+
     /// The access token, sent as `Authorization: Bearer`.
     pub fn access_token(&self) -> &AccessToken {
         &self.access_token
@@ -157,7 +178,7 @@ fn seconds(value: &Value) -> Option<Duration> {
         Value::String(s) => s.trim().parse::<f64>().ok()?,
         _ => return None,
     };
-    (secs.is_finite() && secs >= 0.0 && secs < 1e12).then(|| Duration::from_secs_f64(secs))
+    (0.0..1e12).contains(&secs).then(|| Duration::from_secs_f64(secs))
 }
 
 fn decode_error(message: &str) -> Error {

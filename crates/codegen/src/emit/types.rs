@@ -1,0 +1,177 @@
+//! Data types: structs with wire names kept, string enums that survive unknown values.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::names::{doc_paragraphs, docs, ident};
+use crate::model::{Field, TypeDef, TypeKind, TypeRef, Variant};
+
+/// Every type of the spec.
+pub(crate) fn types(defs: &[TypeDef]) -> TokenStream {
+    let items = defs.iter().map(|def| {
+        let doc = doc_paragraphs([def.description.as_deref().unwrap_or(&def.name)]);
+        match &def.kind {
+            TypeKind::Struct { fields } => struct_item(&def.rust_name, &doc, fields),
+            TypeKind::Enum { variants } => enum_item(&def.rust_name, &doc, variants),
+        }
+    });
+    quote!(#(#items)*)
+}
+
+/// The Rust type of a type expression.
+pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Integer => quote!(i64),
+        TypeRef::Number => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::List(item) => {
+            let item = type_tokens(item);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(value);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+/// A field's declared type: boxed when it contains its own struct, `Option<T>` unless required.
+pub(crate) fn field_type(field: &Field) -> TokenStream {
+    let ty = type_tokens(&field.ty);
+    let ty = if field.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
+    if field.required {
+        ty
+    } else {
+        quote!(::std::option::Option<#ty>)
+    }
+}
+
+/// A serde struct; optional fields are skipped when `None`. All-optional structs get `Default`,
+/// the others a `new` taking the required fields.
+pub(crate) fn struct_item(rust_name: &str, doc: &TokenStream, fields: &[Field]) -> TokenStream {
+    let name = ident(rust_name);
+    let field_items = fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let ty = field_type(field);
+        let doc = docs(field.description.as_deref().unwrap_or(&field.wire_name));
+        let wire = &field.wire_name;
+        let rename = (field.rust_name.trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
+        let optional = (!field.required).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+        quote! {
+            #doc
+            #rename
+            #optional
+            pub #field_name: #ty,
+        }
+    });
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let constructor = if required.is_empty() {
+        quote!()
+    } else {
+        let params = required.iter().map(|f| {
+            let name = ident(&f.rust_name);
+            let ty = field_type(f);
+            quote!(#name: #ty)
+        });
+        let inits = fields.iter().map(|f| {
+            let name = ident(&f.rust_name);
+            if f.required {
+                quote!(#name)
+            } else {
+                quote!(#name: None)
+            }
+        });
+        let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            impl #name {
+                /// Creates a value from its required fields; optional fields start as `None`.
+                #allow
+                pub fn new(#(#params),*) -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        }
+    };
+    let default = required.is_empty().then(|| quote!(Default,));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#field_items)*
+        }
+        #constructor
+    }
+}
+
+/// A string enum with `Other(String)` for values added by the provider after generation.
+fn enum_item(rust_name: &str, doc: &TokenStream, variants: &[Variant]) -> TokenStream {
+    let name = ident(rust_name);
+    let declarations = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let doc = docs(v.description.as_deref().unwrap_or(&format!("`{}`", v.value)));
+        quote!(#doc #variant,)
+    });
+    let to_wire = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = &v.value;
+        quote!(#name::#variant => #value,)
+    });
+    let from_wire = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = &v.value;
+        quote!(#value => #name::#variant,)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#declarations)*
+            /// A value this client does not know yet, kept as sent.
+            Other(::std::string::String),
+        }
+
+        impl #name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    #name::Other(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => #name::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+    }
+}

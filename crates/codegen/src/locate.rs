@@ -1,0 +1,378 @@
+//! Where every key and value of a spec sits in its source text.
+//!
+//! serde's data model carries no positions, so the validator, which runs after deserialization,
+//! looks up the position of what it complains about here, by path (`operations.send_sms.path`).
+//! The index comes from yaml-rust2's event stream, whose events each carry a marker. The same pass
+//! finds duplicate keys, which deserializing into maps would otherwise resolve silently.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use yaml_rust2::parser::Parser;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+use yaml_rust2::Event;
+
+use crate::diagnostic::Location;
+
+/// The keys and sequence indexes leading from the document root to a node.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Path(Vec<String>);
+
+impl Path {
+    pub fn root() -> Path {
+        Path::default()
+    }
+
+    /// The value under mapping key `key` of this node.
+    pub fn key(&self, key: &str) -> Path {
+        let mut segments = self.0.clone();
+        segments.push(key.to_owned());
+        Path(segments)
+    }
+
+    /// Item `index` of this sequence node.
+    pub fn index(&self, index: usize) -> Path {
+        self.key(&index.to_string())
+    }
+
+    fn parent(&self) -> Option<Path> {
+        let (_, init) = self.0.split_last()?;
+        Some(Path(init.to_vec()))
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join("."))
+    }
+}
+
+/// A mapping that holds the same key twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub first: Location,
+    pub second: Location,
+}
+
+/// The position index of one YAML document. Lookups never fail: a path that is absent (a key
+/// left to its default, or text after a syntax error) falls back to its nearest recorded
+/// ancestor, and finally to the start of the file.
+#[derive(Debug, Default)]
+pub struct Locations {
+    nodes: HashMap<Path, Node>,
+    duplicates: Vec<DuplicateKey>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    /// Where the mapping key naming this node is; `None` for the root and sequence items.
+    key: Option<Location>,
+    /// Where the value starts (for a collection, its first entry).
+    value: Location,
+    /// How many characters precede the text of a scalar on its line (1 for quoted scalars);
+    /// `None` when the text does not sit on the value's line (block scalars, collections).
+    content_offset: Option<usize>,
+}
+
+const START: Location = Location { line: 1, column: 1 };
+
+/// Stands for a key that is not a scalar (`? [a, b]: x`); the spec format has none.
+const COMPLEX_KEY: &str = "\u{0}complex key";
+
+impl Locations {
+    /// Indexes the first document of `source`. Stops quietly at a syntax error: serde_yaml
+    /// reports that error, and whatever was indexed before it still serves lookups.
+    pub fn scan(source: &str) -> Locations {
+        let mut scanner = Scanner::default();
+        let mut parser = Parser::new_from_str(source);
+        while let Ok((event, marker)) = parser.next_token() {
+            if !scanner.on_event(event, marker) {
+                break;
+            }
+        }
+        scanner.locations
+    }
+
+    /// Where the value at `path` starts.
+    pub fn value(&self, path: &Path) -> Location {
+        match self.nodes.get(path) {
+            Some(node) => node.value,
+            None => self.fallback(path),
+        }
+    }
+
+    /// Where the key naming the value at `path` is (the value itself for sequence items).
+    pub fn key(&self, path: &Path) -> Location {
+        match self.nodes.get(path) {
+            Some(node) => node.key.unwrap_or(node.value),
+            None => self.fallback(path),
+        }
+    }
+
+    /// Where character `offset` of the scalar at `path` is, e.g. a type name inside
+    /// `list<Contact>`; the value's start when the text does not sit on one line with it.
+    pub fn inside_value(&self, path: &Path, offset: usize) -> Location {
+        match self.nodes.get(path) {
+            Some(Node {
+                value,
+                content_offset: Some(before),
+                ..
+            }) => Location {
+                line: value.line,
+                column: value.column + before + offset,
+            },
+            Some(node) => node.value,
+            None => self.fallback(path),
+        }
+    }
+
+    /// Every repeated key, in source order.
+    pub fn duplicates(&self) -> &[DuplicateKey] {
+        &self.duplicates
+    }
+
+    /// The key of the nearest recorded ancestor: a missing key is best shown at its parent's.
+    fn fallback(&self, path: &Path) -> Location {
+        let mut current = path.parent();
+        while let Some(path) = current {
+            if let Some(node) = self.nodes.get(&path) {
+                return node.key.unwrap_or(node.value);
+            }
+            current = path.parent();
+        }
+        START
+    }
+}
+
+/// The event walker that fills [`Locations`].
+#[derive(Default)]
+struct Scanner {
+    locations: Locations,
+    stack: Vec<Frame>,
+}
+
+/// An open collection.
+struct Frame {
+    path: Path,
+    /// What this collection is to its parent (needed again when it ends).
+    slot: Slot,
+    kind: FrameKind,
+}
+
+enum FrameKind {
+    Mapping {
+        keys: HashMap<String, Location>,
+        /// The key whose value comes next, with its position.
+        pending: Option<(String, Location)>,
+        /// Whether the first key has moved the mapping's position onto itself.
+        located: bool,
+    },
+    Sequence {
+        next: usize,
+    },
+}
+
+/// The role of the node that starts next.
+#[derive(Clone)]
+enum Slot {
+    Key,
+    Value { path: Path, key: Option<Location> },
+}
+
+impl Scanner {
+    /// Handles one event; `false` once the first document is over.
+    fn on_event(&mut self, event: Event, marker: Marker) -> bool {
+        let at = Location {
+            line: marker.line(),
+            column: marker.col() + 1,
+        };
+        match event {
+            Event::Scalar(text, style, ..) => {
+                let offset = match style {
+                    TScalarStyle::Plain => Some(0),
+                    TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => Some(1),
+                    TScalarStyle::Literal | TScalarStyle::Folded => None,
+                };
+                self.leaf(Some(&text), at, offset);
+            }
+            Event::Alias(_) => self.leaf(None, at, None),
+            Event::MappingStart(..) => self.open(
+                at,
+                FrameKind::Mapping {
+                    keys: HashMap::new(),
+                    pending: None,
+                    located: false,
+                },
+            ),
+            Event::SequenceStart(..) => self.open(at, FrameKind::Sequence { next: 0 }),
+            Event::MappingEnd | Event::SequenceEnd => {
+                if let Some(frame) = self.stack.pop() {
+                    self.finished(&frame.slot, None, at);
+                }
+            }
+            Event::DocumentEnd | Event::StreamEnd => return false,
+            Event::Nothing | Event::StreamStart | Event::DocumentStart => {}
+        }
+        true
+    }
+
+    fn slot(&self) -> Slot {
+        let Some(frame) = self.stack.last() else {
+            return Slot::Value {
+                path: Path::root(),
+                key: None,
+            };
+        };
+        match &frame.kind {
+            FrameKind::Mapping {
+                pending: Some((key, at)),
+                ..
+            } => Slot::Value {
+                path: frame.path.key(key),
+                key: Some(*at),
+            },
+            FrameKind::Mapping { pending: None, .. } => Slot::Key,
+            FrameKind::Sequence { next } => Slot::Value {
+                path: frame.path.index(*next),
+                key: None,
+            },
+        }
+    }
+
+    /// A scalar or alias; `text` is the scalar's text (`None` for aliases).
+    fn leaf(&mut self, text: Option<&str>, at: Location, content_offset: Option<usize>) {
+        let slot = self.slot();
+        if let Slot::Value { path, key } = &slot {
+            self.record(path.clone(), *key, at, content_offset);
+        }
+        self.finished(&slot, text, at);
+    }
+
+    fn open(&mut self, at: Location, kind: FrameKind) {
+        let slot = self.slot();
+        let path = match &slot {
+            Slot::Value { path, key } => {
+                self.record(path.clone(), *key, at, None);
+                path.clone()
+            }
+            Slot::Key => self
+                .stack
+                .last()
+                .map_or_else(Path::root, |frame| frame.path.key(COMPLEX_KEY)),
+        };
+        self.stack.push(Frame { path, slot, kind });
+    }
+
+    fn record(&mut self, path: Path, key: Option<Location>, value: Location, offset: Option<usize>) {
+        let node = Node {
+            key,
+            value,
+            content_offset: offset,
+        };
+        self.locations.nodes.insert(path, node);
+    }
+
+    /// Advances the enclosing collection past a node that just ended.
+    fn finished(&mut self, slot: &Slot, text: Option<&str>, at: Location) {
+        let Some(frame) = self.stack.last_mut() else {
+            return;
+        };
+        match (&mut frame.kind, slot) {
+            (
+                FrameKind::Mapping {
+                    keys,
+                    pending,
+                    located,
+                },
+                Slot::Key,
+            ) => {
+                let key = text.unwrap_or(COMPLEX_KEY).to_owned();
+                if !*located {
+                    *located = true;
+                    if let Some(node) = self.locations.nodes.get_mut(&frame.path) {
+                        node.value = at;
+                    }
+                }
+                if key != COMPLEX_KEY {
+                    match keys.get(&key) {
+                        Some(first) => self.locations.duplicates.push(DuplicateKey {
+                            key: key.clone(),
+                            first: *first,
+                            second: at,
+                        }),
+                        None => {
+                            keys.insert(key.clone(), at);
+                        }
+                    }
+                }
+                *pending = Some((key, at));
+            }
+            (FrameKind::Mapping { pending, .. }, Slot::Value { .. }) => *pending = None,
+            (FrameKind::Sequence { next }, _) => *next += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "\
+name: x
+operations:
+  send:
+    path: /sms
+    scopes: [a, \"b\"]
+    body:
+      type: list<Contact>
+";
+
+    fn at(line: usize, column: usize) -> Location {
+        Location { line, column }
+    }
+
+    #[test]
+    fn finds_keys_and_values() {
+        let locations = Locations::scan(SOURCE);
+        let send = Path::root().key("operations").key("send");
+        assert_eq!(locations.key(&send), at(3, 3));
+        assert_eq!(locations.value(&send), at(4, 5));
+        assert_eq!(locations.key(&send.key("path")), at(4, 5));
+        assert_eq!(locations.value(&send.key("path")), at(4, 11));
+        assert_eq!(locations.value(&send.key("scopes").index(1)), at(5, 17));
+        let ty = send.key("body").key("type");
+        assert_eq!(locations.inside_value(&ty, 5), at(7, 18));
+    }
+
+    #[test]
+    fn quoted_scalars_offset_by_their_quote() {
+        let locations = Locations::scan("a: \"list<X>\"\n");
+        assert_eq!(locations.inside_value(&Path::root().key("a"), 5), at(1, 10));
+    }
+
+    #[test]
+    fn missing_paths_fall_back_to_nearest_ancestor_key() {
+        let locations = Locations::scan(SOURCE);
+        let missing = Path::root().key("operations").key("send").key("nope").key("deeper");
+        assert_eq!(locations.value(&missing), at(3, 3));
+        assert_eq!(Locations::scan("").value(&missing), START);
+    }
+
+    #[test]
+    fn reports_duplicate_keys() {
+        let locations = Locations::scan("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n");
+        let found: Vec<_> = locations
+            .duplicates()
+            .iter()
+            .map(|d| (d.key.as_str(), d.first, d.second))
+            .collect();
+        assert_eq!(found, [("c", at(3, 3), at(4, 3)), ("a", at(1, 1), at(5, 1))]);
+    }
+
+    #[test]
+    fn keeps_positions_indexed_before_a_syntax_error() {
+        let locations = Locations::scan("a: 1\nb: [\n");
+        assert_eq!(locations.value(&Path::root().key("a")), at(1, 4));
+    }
+}

@@ -1,0 +1,283 @@
+//! The resolved model: a spec after validation, with every default applied, every reference
+//! resolved and every Rust name chosen. It is all the emitter reads, so the emitter makes no
+//! decisions about names or defaults and cannot meet an invalid spec.
+//!
+//! Every `rust_name`/`variant`/`type_name` is a valid Rust identifier: heck-converted, ASCII
+//! only, prefixed when it would start with a digit, and, when it is a keyword, raw (`r#type`) or,
+//! for `self`/`Self`/`super`/`crate`, suffixed (`self_`). `quote::format_ident!` accepts them all.
+//! Collections keep the order of the spec, so the same spec always yields the same model.
+
+pub use crate::spec::{ApiKeyLocation, ClientAuth, Grant, Method, TokenBody};
+
+/// One provider: everything a generated client crate is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provider {
+    /// The crate name, a snake_case identifier (e.g. `sms_cx`).
+    pub crate_name: String,
+    pub title: String,
+    pub docs_url: Option<String>,
+    /// Crate-level docs (Markdown).
+    pub description: Option<String>,
+    /// The API base URL, without trailing `/`; placeholders name [`Variable`]s.
+    pub base_url: Template,
+    pub variables: Vec<Variable>,
+    /// Static headers sent with every request; placeholders name [`Variable`]s.
+    pub headers: Vec<Header>,
+    /// At least one scheme.
+    pub auth: Vec<AuthScheme>,
+    pub operations: Vec<Operation>,
+    pub types: Vec<TypeDef>,
+    /// Type of error response bodies, if the spec declares one.
+    pub error: Option<TypeRef>,
+    pub webhooks: Option<Webhooks>,
+}
+
+/// A string with `{placeholder}`s, split so that nothing needs parsing again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    /// The template as written, e.g. `https://{domain}/oauth/token`.
+    pub text: String,
+    pub segments: Vec<Segment>,
+}
+
+/// A piece of a [`Template`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Literal(String),
+    /// A placeholder's name as written (a variable name, or a path parameter's wire name).
+    Placeholder(String),
+}
+
+/// A template variable (tenant host, stage, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variable {
+    /// Name as used in templates.
+    pub name: String,
+    /// snake_case, for the client's setter.
+    pub rust_name: String,
+    /// SHOUTY_SNAKE_CASE, appended to the crate's env-var prefix (e.g. `DOMAIN`).
+    pub env_var_suffix: String,
+    pub description: Option<String>,
+    /// `None`: the variable is required.
+    pub default: Option<String>,
+}
+
+/// A static header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub name: String,
+    pub value: Template,
+}
+
+/// An authentication scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthScheme {
+    /// Name as written in the spec (`oauth2`, `api_key`, ...).
+    pub name: String,
+    /// snake_case, for methods and fields.
+    pub rust_name: String,
+    /// UpperCamelCase, for enum variants and types.
+    pub variant: String,
+    pub description: Option<String>,
+    pub kind: AuthKind,
+    /// Names of the other schemes always sent beside this one.
+    pub requires: Vec<String>,
+}
+
+/// What kind of credential a scheme is, with its settings.
+// A provider has a handful of schemes, built once: boxing the large variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthKind {
+    OAuth2(OAuth2),
+    ApiKey {
+        location: ApiKeyLocation,
+        /// Header or query parameter name.
+        name: String,
+    },
+    /// `Authorization: Basic base64(id:secret)`.
+    Basic,
+    /// A static `Authorization: Bearer` token.
+    Bearer,
+}
+
+/// An OAuth 2 scheme with every default applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuth2 {
+    /// Present whenever a grant redirects (`authorization_code`, `implicit`).
+    pub authorize_url: Option<Template>,
+    pub token_url: Template,
+    /// `token_url` unless the spec names another.
+    pub refresh_url: Template,
+    /// At least one, no duplicates, in spec order.
+    pub grants: Vec<Grant>,
+    pub client_auth: ClientAuth,
+    /// `Json` whenever `client_auth` is `Json`.
+    pub body: TokenBody,
+    /// Only ever true with [`Grant::AuthorizationCode`].
+    pub pkce: bool,
+    pub scope_separator: String,
+    pub send_scopes: bool,
+    /// Scope values (declared in `scopes`) requested when the caller names none.
+    pub default_scopes: Vec<String>,
+    pub extra_authorize_params: Vec<(String, String)>,
+    pub extra_token_params: Vec<(String, String)>,
+    /// Login parameter of the `password` grant (`username` unless renamed).
+    pub username_field: String,
+    pub default_lifetime_secs: Option<u64>,
+    pub token_prefix_header: Option<String>,
+    pub scopes: Vec<Scope>,
+}
+
+/// A scope of an oauth2 scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// The wire value.
+    pub value: String,
+    /// UpperCamelCase variant name, unique within the scheme.
+    pub variant: String,
+    pub description: Option<String>,
+}
+
+/// An HTTP operation: one client method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// Name as written in the spec.
+    pub name: String,
+    /// snake_case method name.
+    pub rust_name: String,
+    /// UpperCamelCase, for types named after the operation (builders, parameter structs).
+    pub type_name: String,
+    pub summary: String,
+    pub description: Option<String>,
+    pub method: Method,
+    /// Starts with `/`; every placeholder is the wire name of exactly one of `path_params`.
+    pub path: Template,
+    /// Always required; scalar types (or string enums).
+    pub path_params: Vec<Param>,
+    /// Scalar types, string enums, or lists of those.
+    pub query: Vec<Param>,
+    /// Scalar types or string enums.
+    pub headers: Vec<Param>,
+    pub body: Option<Body>,
+    /// The decoded (and, with `envelope`, unwrapped) response; `None`: no content.
+    pub response: Option<TypeRef>,
+    /// Non-empty, each in 100..=599, no duplicates.
+    pub success: Vec<u16>,
+    /// Values of declared oauth2 scopes.
+    pub scopes: Vec<String>,
+    /// The response object's field holding the payload that `response` describes.
+    pub envelope: Option<String>,
+}
+
+/// A path, query or header parameter. `rust_name`s are unique within an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// Name on the wire.
+    pub name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// `application/json`.
+    Json(TypeRef),
+    /// `application/x-www-form-urlencoded`; always a [`TypeRef::Named`] struct.
+    Form(TypeRef),
+    /// An empty body.
+    Empty,
+}
+
+/// A resolved type expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// `String`
+    String,
+    /// `i64`
+    Integer,
+    /// `f64`
+    Number,
+    /// `bool`
+    Boolean,
+    /// Any JSON value (`serde_json::Value`).
+    Json,
+    /// `Vec<T>`
+    List(Box<TypeRef>),
+    /// A JSON object with string keys and `T` values.
+    Map(Box<TypeRef>),
+    /// A declared type, by its `rust_name`.
+    Named(String),
+}
+
+/// A declared type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeDef {
+    /// Name as written in the spec.
+    pub name: String,
+    /// UpperCamelCase, unique among types.
+    pub rust_name: String,
+    pub description: Option<String>,
+    pub kind: TypeKind,
+}
+
+/// The shape of a declared type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeKind {
+    Struct { fields: Vec<Field> },
+    /// A string enum. No variant is named `Other`: that name is left for the catch-all
+    /// variant that keeps unknown values.
+    Enum { variants: Vec<Variant> },
+}
+
+/// A struct field or a webhook event field. `rust_name`s are unique within their struct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// Name on the wire (what serde renames to).
+    pub wire_name: String,
+    /// snake_case.
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// `false`: the Rust field is an `Option`.
+    pub required: bool,
+    /// The field's type contains its own struct without indirection (through no list or
+    /// map), so the field must be boxed for the struct to have a size.
+    pub boxed: bool,
+    pub description: Option<String>,
+}
+
+/// A value of a string enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// The wire value.
+    pub value: String,
+    /// UpperCamelCase, unique within the enum, never `Other`.
+    pub rust_name: String,
+    pub description: Option<String>,
+}
+
+/// Webhook events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhooks {
+    pub description: Option<String>,
+    /// Field naming the event. `None`: payloads have no discriminator and `events` holds
+    /// exactly one event.
+    pub tag: Option<String>,
+    /// At least one event.
+    pub events: Vec<Event>,
+}
+
+/// One webhook event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// The tag's value for this event.
+    pub name: String,
+    /// UpperCamelCase variant name, unique among events.
+    pub rust_name: String,
+    pub description: Option<String>,
+    /// Payload fields; none has the tag's wire name.
+    pub fields: Vec<Field>,
+}

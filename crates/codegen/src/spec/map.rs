@@ -1,0 +1,121 @@
+//! An order-preserving string-keyed map for the spec's named collections (operations, types,
+//! fields, ...), so that generated code lists things in the order the spec author wrote them and
+//! the same spec always yields the same output.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use schemars::gen::SchemaGenerator;
+use schemars::schema::{InstanceType, ObjectValidation, Schema, SchemaObject};
+use schemars::JsonSchema;
+use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
+
+/// Entries in source order. Duplicate keys are rejected while deserializing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Map<V>(Vec<(String, V)>);
+
+impl<V> Map<V> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.0.iter().map(|(key, value)| (key.as_str(), value))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(key, _)| key.as_str())
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<V> Default for Map<V> {
+    fn default() -> Self {
+        Map(Vec::new())
+    }
+}
+
+impl<V> FromIterator<(String, V)> for Map<V> {
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(iter: I) -> Self {
+        Map(iter.into_iter().collect())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Map<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(MapVisitor(PhantomData))
+    }
+}
+
+struct MapVisitor<V>(PhantomData<V>);
+
+impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
+    type Value = Map<V>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Map<V>, A::Error> {
+        let mut entries: Vec<(String, V)> = Vec::new();
+        while let Some((key, value)) = access.next_entry::<String, V>()? {
+            if entries.iter().any(|(k, _)| *k == key) {
+                return Err(A::Error::custom(format_args!("duplicate field `{key}`")));
+            }
+            entries.push((key, value));
+        }
+        Ok(Map(entries))
+    }
+}
+
+impl<V: JsonSchema> JsonSchema for Map<V> {
+    fn is_referenceable() -> bool {
+        false
+    }
+
+    fn schema_name() -> String {
+        format!("Map_of_{}", V::schema_name())
+    }
+
+    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+        SchemaObject {
+            instance_type: Some(InstanceType::Object.into()),
+            object: Some(Box::new(ObjectValidation {
+                additional_properties: Some(Box::new(gen.subschema_for::<V>())),
+                ..ObjectValidation::default()
+            })),
+            ..SchemaObject::default()
+        }
+        .into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_source_order() {
+        let map: Map<u8> = serde_yaml::from_str("z: 1\na: 2\nm: 3\n").unwrap_or_default();
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["z", "a", "m"]);
+        assert_eq!(map.get("a"), Some(&2));
+    }
+
+    #[test]
+    fn rejects_duplicate_keys() {
+        let result: Result<Map<u8>, _> = serde_yaml::from_str("a: 1\na: 2\n");
+        let message = result.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("duplicate field `a`"), "{message}");
+    }
+}

@@ -1,0 +1,180 @@
+//! Validation: checks every rule that relates one part of a spec to another, and resolves the
+//! spec into the [`model`](crate::model) that the emitter reads.
+//!
+//! All problems are collected, not just the first, each at the exact key or value it concerns.
+//! Checking and resolving are one walk, because a rule and the model value it protects are
+//! decided together (a field's Rust name is where its collision is found). When a rule fails,
+//! the walk goes on with a stand-in value, and the model is discarded at the end.
+
+mod auth;
+mod names;
+mod operations;
+mod template;
+mod type_expr;
+mod types;
+mod url;
+mod variables;
+mod webhooks;
+
+use crate::diagnostic::{Finding, Location, Problem};
+use crate::locate::{Locations, Path};
+use crate::model::Provider;
+use crate::spec::Spec;
+use names::Names;
+use types::TypeTable;
+use url::UrlKind;
+use variables::Variables;
+
+/// Resolves a deserialized spec, with positions from `locations`, into the model; or every
+/// problem found.
+pub fn validate(spec: &Spec, locations: &Locations) -> Result<Provider, Vec<Finding>> {
+    let mut ctx = Ctx {
+        locations,
+        findings: Vec::new(),
+    };
+    let root = Path::root();
+    check_crate_name(&mut ctx, &root.key("name"), &spec.name);
+    ctx.non_empty(&root.key("title"), &spec.title, "`title`");
+    if let Some(docs_url) = &spec.docs_url {
+        ctx.url(&root.key("docs_url"), docs_url, UrlKind::Link);
+    }
+
+    let mut variables = Variables::new(&spec.variables);
+    let base_url = variables.url(&mut ctx, &root.key("base_url"), &spec.base_url, UrlKind::Base);
+    let headers = variables.headers(&mut ctx, &root.key("headers"), &spec.headers);
+    let (auth, scopes) = auth::resolve(&mut ctx, &mut variables, &root.key("auth"), &spec.auth);
+    let variables = variables.finish(&mut ctx, &root.key("variables"));
+
+    let table = TypeTable::declare(&mut ctx, &root.key("types"), &spec.types);
+    let types = types::resolve(&mut ctx, &table, &root.key("types"), &spec.types);
+    let operations = operations::resolve(
+        &mut ctx,
+        &table,
+        &scopes,
+        &root.key("operations"),
+        &spec.operations,
+    );
+    let error = spec
+        .error
+        .as_ref()
+        .map(|expr| table.resolve(&mut ctx, &root.key("error"), expr));
+    let webhooks = spec
+        .webhooks
+        .as_ref()
+        .map(|webhooks| webhooks::resolve(&mut ctx, &table, &root.key("webhooks"), webhooks));
+
+    let provider = Provider {
+        crate_name: spec.name.clone(),
+        title: spec.title.clone(),
+        docs_url: spec.docs_url.clone(),
+        description: spec.description.clone(),
+        base_url,
+        variables,
+        headers,
+        auth,
+        operations,
+        types,
+        error,
+        webhooks,
+    };
+    if ctx.findings.is_empty() {
+        Ok(provider)
+    } else {
+        Err(ctx.findings)
+    }
+}
+
+/// Crates that every Rust program can already name; a generated crate must not shadow them.
+const BUILTIN_CRATES: &[&str] = &["std", "core", "alloc", "proc_macro", "test"];
+
+fn check_crate_name(ctx: &mut Ctx<'_>, path: &Path, name: &str) {
+    let reason = match name.chars().next() {
+        None => Some("it is empty"),
+        Some(first) if !first.is_ascii_lowercase() => Some("it must start with a lowercase letter"),
+        Some(_) if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') => {
+            Some("it may only contain lowercase letters, digits and `_`")
+        }
+        Some(_) if names::is_keyword(name) => Some("it is a Rust keyword"),
+        Some(_) if BUILTIN_CRATES.contains(&name) => Some("it is the name of a built-in crate"),
+        Some(_) => None,
+    };
+    if let Some(reason) = reason {
+        let name = name.to_owned();
+        ctx.at_value(path, Problem::InvalidCrateName { name, reason });
+    }
+}
+
+/// Whether `name` is a valid HTTP header name (an RFC 9110 token).
+fn is_header_name(name: &str) -> bool {
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    !name.is_empty() && name.chars().all(token)
+}
+
+/// The walk's state: where things are, and what was found so far.
+pub(crate) struct Ctx<'a> {
+    locations: &'a Locations,
+    findings: Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    /// Reports a problem with the key at `path` (an unknown name, an unused declaration).
+    pub(crate) fn at_key(&mut self, path: &Path, problem: Problem) {
+        let at = self.locations.key(path);
+        self.report(at, problem);
+    }
+
+    /// Reports a problem with the value at `path`.
+    pub(crate) fn at_value(&mut self, path: &Path, problem: Problem) {
+        let at = self.locations.value(path);
+        self.report(at, problem);
+    }
+
+    /// Reports a problem at character `offset` of the scalar at `path`.
+    pub(crate) fn inside_value(&mut self, path: &Path, offset: usize, problem: Problem) {
+        let at = self.locations.inside_value(path, offset);
+        self.report(at, problem);
+    }
+
+    /// Takes `rust_name` for the spec name written at key `path`, reporting a clash there.
+    pub(crate) fn claim(&mut self, names: &mut Names, rust_name: &str, name: &str, path: &Path) {
+        let at = self.locations.key(path);
+        if let Err(problem) = names.claim(rust_name, name, at) {
+            self.report(at, problem);
+        }
+    }
+
+    /// Reports `what` (e.g. "`summary`") if the value at `path` is empty.
+    pub(crate) fn non_empty(&mut self, path: &Path, value: &str, what: &'static str) {
+        if value.trim().is_empty() {
+            self.at_value(path, Problem::Empty { what });
+        }
+    }
+
+    /// Reports the value at `path` unless it is a URL of `kind` (without placeholders).
+    fn url(&mut self, path: &Path, url: &str, kind: UrlKind) {
+        if let Err(reason) = url::check(url, kind) {
+            let url = url.to_owned();
+            self.at_value(path, Problem::InvalidUrl { url, reason });
+        }
+    }
+
+    /// Reports the key at `path` unless it is a valid HTTP header name.
+    pub(crate) fn header_key(&mut self, path: &Path, name: &str) {
+        if !is_header_name(name) {
+            let name = name.to_owned();
+            self.at_key(path, Problem::InvalidHeaderName { name });
+        }
+    }
+
+    /// Reports the value at `path` unless it is a valid HTTP header name.
+    pub(crate) fn header_value(&mut self, path: &Path, name: &str) {
+        if !is_header_name(name) {
+            let name = name.to_owned();
+            self.at_value(path, Problem::InvalidHeaderName { name });
+        }
+    }
+
+    fn report(&mut self, at: Location, problem: Problem) {
+        self.findings.push(Finding::new(Some(at), problem));
+    }
+}

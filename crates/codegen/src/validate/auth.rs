@@ -1,0 +1,334 @@
+//! Authentication schemes: which keys apply to which `type`, the oauth2 rules that tie grants,
+//! URLs and client authentication together, scopes, and `requires` between schemes.
+
+use super::names::{self, Case, Names};
+use super::url::UrlKind;
+use super::variables::{self, Variables};
+use super::Ctx;
+use crate::diagnostic::{closest, NameKind, Problem};
+use crate::locate::Path;
+use crate::model::{self, AuthKind, OAuth2};
+use crate::spec::{self, ApiKeyLocation, AuthType, ClientAuth, Grant, Map, TokenBody};
+
+/// Every scope any oauth2 scheme declares, for operations to refer to by value or by name.
+pub(crate) struct ScopeIndex {
+    /// (value, explicit name) in declaration order.
+    scopes: Vec<(String, Option<String>)>,
+}
+
+impl ScopeIndex {
+    /// The value of the scope that `reference` names, by value first, then by name.
+    pub(crate) fn lookup(&self, reference: &str) -> Option<&str> {
+        let by_value = self.scopes.iter().find(|(value, _)| value == reference);
+        let by_name = || {
+            self.scopes
+                .iter()
+                .find(|(_, name)| name.as_deref() == Some(reference))
+        };
+        by_value.or_else(by_name).map(|(value, _)| value.as_str())
+    }
+
+    /// Every way a scope may be referred to, for suggestions.
+    pub(crate) fn spellings(&self) -> impl Iterator<Item = &str> {
+        self.scopes
+            .iter()
+            .flat_map(|(value, name)| std::iter::once(value.as_str()).chain(name.as_deref()))
+    }
+
+    fn from_schemes(schemes: &Map<spec::AuthScheme>) -> ScopeIndex {
+        let scopes = schemes
+            .iter()
+            .filter(|(_, scheme)| scheme.kind == AuthType::Oauth2)
+            .flat_map(|(_, scheme)| scheme.scopes.iter().flatten())
+            .map(|scope| (scope.value.clone(), scope.name.clone()))
+            .collect();
+        ScopeIndex { scopes }
+    }
+}
+
+/// Resolves the schemes under `path`, and indexes their scopes.
+pub(crate) fn resolve(
+    ctx: &mut Ctx<'_>,
+    variables: &mut Variables<'_>,
+    path: &Path,
+    schemes: &Map<spec::AuthScheme>,
+) -> (Vec<model::AuthScheme>, ScopeIndex) {
+    if schemes.is_empty() {
+        ctx.at_key(path, Problem::NoAuth);
+    }
+    let mut rust_names = Names::new(NameKind::AuthScheme);
+    let mut variants = Names::new(NameKind::AuthScheme);
+    let resolved = schemes
+        .iter()
+        .map(|(name, scheme)| {
+            let at = path.key(name);
+            let rust_name = names::rust_ident(name, Case::Snake, "scheme");
+            let variant = names::rust_ident(name, Case::UpperCamel, "Scheme");
+            ctx.claim(&mut rust_names, &rust_name, name, &at);
+            ctx.claim(&mut variants, &variant, name, &at);
+            check_keys(ctx, &at, scheme);
+            let kind = match scheme.kind {
+                AuthType::Oauth2 => AuthKind::OAuth2(oauth2(ctx, variables, &at, scheme)),
+                AuthType::ApiKey => AuthKind::ApiKey {
+                    location: scheme.location.unwrap_or(ApiKeyLocation::Header),
+                    name: api_key_name(ctx, &at, scheme),
+                },
+                AuthType::Basic => AuthKind::Basic,
+                AuthType::Bearer => AuthKind::Bearer,
+            };
+            model::AuthScheme {
+                name: name.to_owned(),
+                rust_name,
+                variant,
+                description: scheme.description.clone(),
+                kind,
+                requires: requires(ctx, &at, name, scheme, schemes),
+            }
+        })
+        .collect();
+    (resolved, ScopeIndex::from_schemes(schemes))
+}
+
+/// Reports keys of other scheme types, and missing keys this type needs.
+fn check_keys(ctx: &mut Ctx<'_>, at: &Path, scheme: &spec::AuthScheme) {
+    let scheme_type = scheme.kind.as_str();
+    let present = scheme.specific_keys();
+    for key in &present {
+        if !scheme.kind.keys().contains(key) {
+            ctx.at_key(&at.key(key), Problem::KeyNotApplicable { key, scheme_type });
+        }
+    }
+    for key in scheme.kind.required_keys() {
+        if !present.contains(key) {
+            ctx.at_value(&at.key("type"), Problem::MissingSchemeKey { key, scheme_type });
+        }
+    }
+}
+
+fn api_key_name(ctx: &mut Ctx<'_>, at: &Path, scheme: &spec::AuthScheme) -> String {
+    let Some(name) = &scheme.name else {
+        return String::new();
+    };
+    match scheme.location.unwrap_or(ApiKeyLocation::Header) {
+        ApiKeyLocation::Header => ctx.header_value(&at.key("name"), name),
+        ApiKeyLocation::Query => ctx.non_empty(&at.key("name"), name, "`name`"),
+    }
+    name.clone()
+}
+
+fn oauth2(
+    ctx: &mut Ctx<'_>,
+    variables: &mut Variables<'_>,
+    at: &Path,
+    scheme: &spec::AuthScheme,
+) -> OAuth2 {
+    let grants = grants(ctx, at, scheme);
+    let offers = |grant: Grant| grants.contains(&grant);
+    let mut url = |ctx: &mut Ctx<'_>, key: &str, text: &str| {
+        variables.url(ctx, &at.key(key), text, UrlKind::Endpoint)
+    };
+    let authorize_url = scheme
+        .authorize_url
+        .as_ref()
+        .map(|text| url(ctx, "authorize_url", text));
+    // A missing `token_url` is reported with the scheme's other missing keys.
+    let token_url = match &scheme.token_url {
+        Some(text) => url(ctx, "token_url", text),
+        None => variables::literal(""),
+    };
+    let refresh_url = match &scheme.refresh_url {
+        Some(text) => url(ctx, "refresh_url", text),
+        None => token_url.clone(),
+    };
+    if authorize_url.is_none() {
+        for (index, grant) in grants.iter().enumerate() {
+            if grant.redirects() {
+                let problem = Problem::AuthorizeUrlRequired {
+                    grant: grant.as_str(),
+                };
+                ctx.at_value(&at.key("grants").index(index), problem);
+            }
+        }
+    }
+    let only_with = |ctx: &mut Ctx<'_>, key: &'static str, present: bool, grant: Grant| {
+        if present && !offers(grant) {
+            let problem = Problem::OptionWithoutGrant {
+                key,
+                grant: grant.as_str(),
+            };
+            ctx.at_key(&at.key(key), problem);
+        }
+    };
+    only_with(ctx, "refresh_url", scheme.refresh_url.is_some(), Grant::RefreshToken);
+    only_with(ctx, "pkce", scheme.pkce.is_some(), Grant::AuthorizationCode);
+    only_with(ctx, "username_field", scheme.username_field.is_some(), Grant::Password);
+
+    let client_auth = scheme.client_auth.unwrap_or(ClientAuth::Basic);
+    let body = match (client_auth, scheme.body) {
+        (ClientAuth::Json, Some(TokenBody::Form)) => {
+            ctx.at_value(&at.key("body"), Problem::ClientAuthContradictsBody);
+            TokenBody::Json
+        }
+        (ClientAuth::Json, _) => TokenBody::Json,
+        (_, body) => body.unwrap_or(TokenBody::Form),
+    };
+    let scope_separator = scheme.scope_separator.clone().unwrap_or_else(|| " ".to_owned());
+    if scope_separator.is_empty() {
+        ctx.at_value(&at.key("scope_separator"), Problem::Empty { what: "`scope_separator`" });
+    }
+    let username_field = scheme.username_field.clone().unwrap_or_else(|| "username".to_owned());
+    ctx.non_empty(&at.key("username_field"), &username_field, "`username_field`");
+    if scheme.default_lifetime_secs == Some(0) {
+        let detail = "`default_lifetime_secs` must be at least 1".to_owned();
+        ctx.at_value(&at.key("default_lifetime_secs"), Problem::InvalidValue { detail });
+    }
+    if let Some(header) = &scheme.token_prefix_header {
+        ctx.header_value(&at.key("token_prefix_header"), header);
+    }
+    let declared = scheme.scopes.as_deref().unwrap_or_default();
+    OAuth2 {
+        authorize_url,
+        token_url,
+        refresh_url,
+        client_auth,
+        body,
+        pkce: offers(Grant::AuthorizationCode) && scheme.pkce.unwrap_or(true),
+        scope_separator,
+        send_scopes: scheme.send_scopes.unwrap_or(true),
+        default_scopes: default_scopes(ctx, at, scheme, declared),
+        extra_authorize_params: pairs(scheme.extra_authorize_params.as_ref()),
+        extra_token_params: pairs(scheme.extra_token_params.as_ref()),
+        username_field,
+        default_lifetime_secs: scheme.default_lifetime_secs,
+        token_prefix_header: scheme.token_prefix_header.clone(),
+        scopes: scopes(ctx, &at.key("scopes"), declared),
+        grants,
+    }
+}
+
+/// The grants, without duplicates; reports an empty list, repeats, and a refresh grant that
+/// no other grant feeds.
+fn grants(ctx: &mut Ctx<'_>, at: &Path, scheme: &spec::AuthScheme) -> Vec<Grant> {
+    let path = at.key("grants");
+    let Some(listed) = &scheme.grants else {
+        return Vec::new();
+    };
+    if listed.is_empty() {
+        ctx.at_value(&path, Problem::NoGrants);
+    }
+    let mut seen = Names::new(NameKind::Grant);
+    let mut grants = Vec::new();
+    for (index, grant) in listed.iter().enumerate() {
+        ctx.claim(&mut seen, grant.as_str(), grant.as_str(), &path.index(index));
+        if !grants.contains(grant) {
+            grants.push(*grant);
+        }
+    }
+    let issues_refresh = [Grant::AuthorizationCode, Grant::Password];
+    if grants.contains(&Grant::RefreshToken) && !issues_refresh.iter().any(|g| grants.contains(g)) {
+        let index = listed.iter().position(|g| *g == Grant::RefreshToken).unwrap_or(0);
+        ctx.at_value(&path.index(index), Problem::RefreshWithoutIssuer);
+    }
+    grants
+}
+
+fn scopes(ctx: &mut Ctx<'_>, path: &Path, declared: &[spec::Scope]) -> Vec<model::Scope> {
+    let mut values = Names::new(NameKind::Scope);
+    let mut variants = Names::new(NameKind::Scope);
+    declared
+        .iter()
+        .enumerate()
+        .map(|(index, scope)| {
+            let at = path.index(index);
+            if scope.value.is_empty() {
+                ctx.at_value(&at, Problem::Empty { what: "a scope value" });
+            }
+            let source = scope.name.as_deref().unwrap_or_else(|| last_segment(&scope.value));
+            let variant = names::rust_ident(source, Case::UpperCamel, "Scope");
+            ctx.claim(&mut values, &scope.value, &scope.value, &at);
+            ctx.claim(&mut variants, &variant, &scope.value, &at);
+            model::Scope {
+                value: scope.value.clone(),
+                variant,
+                description: scope.description.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The part of a scope value that names it: the last path segment of a URI-shaped scope
+/// (`https://example.com/scopes/ReadContact` -> `ReadContact`), else the whole value.
+fn last_segment(value: &str) -> &str {
+    value
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .filter(|segment| !segment.is_empty())
+        .unwrap_or(value)
+}
+
+fn default_scopes(
+    ctx: &mut Ctx<'_>,
+    at: &Path,
+    scheme: &spec::AuthScheme,
+    declared: &[spec::Scope],
+) -> Vec<String> {
+    let path = at.key("default_scopes");
+    let own = ScopeIndex {
+        scopes: declared
+            .iter()
+            .map(|scope| (scope.value.clone(), scope.name.clone()))
+            .collect(),
+    };
+    let references = scheme.default_scopes.as_deref().unwrap_or_default();
+    references
+        .iter()
+        .enumerate()
+        .map(|(index, reference)| match own.lookup(reference) {
+            Some(value) => value.to_owned(),
+            None => {
+                let problem = Problem::UndeclaredScope {
+                    scope: reference.clone(),
+                    suggestion: closest(reference, own.spellings()),
+                };
+                ctx.at_value(&path.index(index), problem);
+                reference.clone()
+            }
+        })
+        .collect()
+}
+
+fn pairs(params: Option<&Map<String>>) -> Vec<(String, String)> {
+    params
+        .into_iter()
+        .flat_map(Map::iter)
+        .map(|(key, value)| (key.to_owned(), value.clone()))
+        .collect()
+}
+
+/// The schemes this one requires; reports unknown ones, itself, and repeats.
+fn requires(
+    ctx: &mut Ctx<'_>,
+    at: &Path,
+    name: &str,
+    scheme: &spec::AuthScheme,
+    schemes: &Map<spec::AuthScheme>,
+) -> Vec<String> {
+    let path = at.key("requires");
+    let mut seen = Names::new(NameKind::RequiredScheme);
+    for (index, required) in scheme.requires.iter().enumerate() {
+        let item = path.index(index);
+        if required == name {
+            let name = name.to_owned();
+            ctx.at_value(&item, Problem::SchemeRequiresItself { name });
+        } else if !schemes.contains_key(required) {
+            let problem = Problem::UnknownScheme {
+                name: required.clone(),
+                suggestion: closest(required, schemes.keys().filter(|k| *k != name)),
+            };
+            ctx.at_value(&item, problem);
+        }
+        ctx.claim(&mut seen, required, required, &item);
+    }
+    scheme.requires.clone()
+}

@@ -1,0 +1,276 @@
+//! Operations: Rust names, the path template against `path_params`, parameter types that fit
+//! a URL or a header, bodies, success statuses, scopes and envelopes.
+
+use super::auth::ScopeIndex;
+use super::names::{self, Case, Names};
+use super::template;
+use super::types::{Shape, TypeTable};
+use super::url::{self, UrlKind};
+use super::variables;
+use super::Ctx;
+use crate::diagnostic::{closest, NameKind, Problem};
+use crate::locate::Path;
+use crate::model::{self, Body, Param, Template, TypeRef};
+use crate::spec::{self, BodyFormat, Map};
+
+/// Statuses that count as success when an operation lists none.
+const DEFAULT_SUCCESS: [u16; 4] = [200, 201, 202, 204];
+
+/// Resolves the operations under `path`.
+pub(crate) fn resolve(
+    ctx: &mut Ctx<'_>,
+    table: &TypeTable,
+    scopes: &ScopeIndex,
+    path: &Path,
+    operations: &Map<spec::Operation>,
+) -> Vec<model::Operation> {
+    let mut rust_names = Names::new(NameKind::Operation);
+    let mut type_names = Names::new(NameKind::Operation);
+    operations
+        .iter()
+        .map(|(name, operation)| {
+            let at = path.key(name);
+            let rust_name = names::rust_ident(name, Case::Snake, "op");
+            let type_name = names::rust_ident(name, Case::UpperCamel, "Op");
+            ctx.claim(&mut rust_names, &rust_name, name, &at);
+            ctx.claim(&mut type_names, &type_name, name, &at);
+            ctx.non_empty(&at.key("summary"), &operation.summary, "`summary`");
+            let mut params = Names::new(NameKind::Parameter);
+            let mut resolve_params = |ctx: &mut Ctx<'_>, place: Place, declared| {
+                let params_path = at.key(place.key());
+                resolve_params(ctx, table, &mut params, &params_path, declared, place)
+            };
+            let path_params = resolve_params(ctx, Place::Path, &operation.path_params);
+            let query = resolve_params(ctx, Place::Query, &operation.query);
+            let headers = resolve_params(ctx, Place::Header, &operation.headers);
+            let response = operation
+                .response
+                .as_ref()
+                .map(|expr| table.resolve(ctx, &at.key("response"), expr));
+            if let Some(envelope) = &operation.envelope {
+                ctx.non_empty(&at.key("envelope"), envelope, "`envelope`");
+                if response.is_none() {
+                    ctx.at_key(&at.key("envelope"), Problem::EnvelopeWithoutResponse);
+                }
+            }
+            model::Operation {
+                name: name.to_owned(),
+                rust_name,
+                type_name,
+                summary: operation.summary.clone(),
+                description: operation.description.clone(),
+                method: operation.method,
+                path: path_template(ctx, &at, operation),
+                path_params,
+                query,
+                headers,
+                body: operation
+                    .body
+                    .as_ref()
+                    .map(|body| resolve_body(ctx, table, &at.key("body"), body)),
+                response,
+                success: success(ctx, &at.key("success"), operation.success.as_deref()),
+                scopes: resolve_scopes(ctx, scopes, &at.key("scopes"), &operation.scopes),
+                envelope: operation.envelope.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Where a parameter goes, which decides the types it may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Path,
+    Query,
+    Header,
+}
+
+impl Place {
+    fn key(self) -> &'static str {
+        match self {
+            Place::Path => "path_params",
+            Place::Query => "query",
+            Place::Header => "headers",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Place::Path => "a path parameter",
+            Place::Query => "a query parameter",
+            Place::Header => "a header",
+        }
+    }
+}
+
+/// The operation's path; reports placeholders without a declared parameter and the reverse.
+fn path_template(ctx: &mut Ctx<'_>, at: &Path, operation: &spec::Operation) -> Template {
+    let path = at.key("path");
+    let text = &operation.path;
+    if !text.starts_with('/') {
+        let path_text = text.clone();
+        ctx.at_value(&path, Problem::PathWithoutSlash { path: path_text });
+    }
+    let (template, placeholders) = match template::parse(text) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            let problem = Problem::BadTemplate {
+                text: text.clone(),
+                reason: error.reason,
+            };
+            ctx.inside_value(&path, error.offset, problem);
+            return variables::literal(text);
+        }
+    };
+    let filled = format!("https://host{}", template::fill(&template, "1"));
+    if let Err(reason) = url::check(&filled, UrlKind::Endpoint) {
+        let url = text.clone();
+        ctx.at_value(&path, Problem::InvalidUrl { url, reason });
+    }
+    for placeholder in &placeholders {
+        if !operation.path_params.contains_key(&placeholder.name) {
+            let problem = Problem::UndeclaredPathParam {
+                name: placeholder.name.clone(),
+                suggestion: closest(&placeholder.name, operation.path_params.keys()),
+            };
+            ctx.inside_value(&path, placeholder.offset, problem);
+        }
+    }
+    for name in operation.path_params.keys() {
+        if !placeholders.iter().any(|p| p.name == name) {
+            let problem = Problem::UnusedPathParam {
+                name: name.to_owned(),
+            };
+            ctx.at_key(&at.key("path_params").key(name), problem);
+        }
+    }
+    template
+}
+
+fn resolve_params(
+    ctx: &mut Ctx<'_>,
+    table: &TypeTable,
+    rust_names: &mut Names,
+    path: &Path,
+    declared: &Map<spec::Param>,
+    place: Place,
+) -> Vec<Param> {
+    declared
+        .iter()
+        .map(|(name, param)| {
+            let at = path.key(name);
+            let rust_name = names::rust_ident(name, Case::Snake, "param");
+            ctx.claim(rust_names, &rust_name, name, &at);
+            if place == Place::Header {
+                ctx.header_key(&at, name);
+            }
+            if place == Place::Path && param.required == Some(false) {
+                let name = name.to_owned();
+                ctx.at_value(&at.key("required"), Problem::OptionalPathParam { name });
+            }
+            let ty = table.resolve(ctx, &at.key("type"), &param.ty);
+            let lists_allowed = place == Place::Query;
+            let fits = match &ty {
+                TypeRef::List(item) if lists_allowed => is_scalar(table, item),
+                ty => is_scalar(table, ty),
+            };
+            if !fits {
+                let problem = Problem::NotScalar {
+                    what: place.what(),
+                    ty: param.ty.clone(),
+                    lists_allowed,
+                };
+                ctx.at_value(&at.key("type"), problem);
+            }
+            Param {
+                name: name.to_owned(),
+                rust_name,
+                ty,
+                required: place == Place::Path || param.required.unwrap_or(false),
+                description: param.description.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Whether a value of `ty` is written as one string: a scalar or a string enum.
+fn is_scalar(table: &TypeTable, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => true,
+        // `json` stands in for types that failed to resolve: already reported.
+        TypeRef::Json => true,
+        TypeRef::Named(_) => table.shape(ty) != Some(Shape::Struct),
+        TypeRef::List(_) | TypeRef::Map(_) => false,
+    }
+}
+
+fn resolve_body(ctx: &mut Ctx<'_>, table: &TypeTable, path: &Path, body: &spec::Body) -> Body {
+    let type_path = path.key("type");
+    let ty = body.ty.as_ref().map(|expr| table.resolve(ctx, &type_path, expr));
+    match (body.format, ty) {
+        (BodyFormat::Json, Some(ty)) => Body::Json(ty),
+        (BodyFormat::Form, Some(ty)) => {
+            let shape = table.shape(&ty);
+            if matches!(shape, None | Some(Shape::Enum)) {
+                let ty = body.ty.clone().unwrap_or_default();
+                ctx.at_value(&type_path, Problem::FormBodyNotStruct { ty });
+            }
+            Body::Form(ty)
+        }
+        (BodyFormat::Empty, None) => Body::Empty,
+        (BodyFormat::Empty, Some(_)) => {
+            ctx.at_key(&type_path, Problem::EmptyBodyWithType);
+            Body::Empty
+        }
+        (format, None) => {
+            let format = if format == BodyFormat::Form { "form" } else { "json" };
+            ctx.at_key(path, Problem::BodyNeedsType { format });
+            Body::Empty
+        }
+    }
+}
+
+fn success(ctx: &mut Ctx<'_>, path: &Path, listed: Option<&[u16]>) -> Vec<u16> {
+    let Some(listed) = listed else {
+        return DEFAULT_SUCCESS.to_vec();
+    };
+    if listed.is_empty() {
+        ctx.at_value(path, Problem::NoSuccessCodes);
+    }
+    let mut seen = Names::new(NameKind::SuccessCode);
+    let mut codes = Vec::new();
+    for (index, code) in listed.iter().enumerate() {
+        let at = path.index(index);
+        if !(100..=599).contains(code) {
+            ctx.at_value(&at, Problem::SuccessOutOfRange { code: *code });
+        }
+        ctx.claim(&mut seen, &code.to_string(), &code.to_string(), &at);
+        if !codes.contains(code) {
+            codes.push(*code);
+        }
+    }
+    codes
+}
+
+fn resolve_scopes(
+    ctx: &mut Ctx<'_>,
+    scopes: &ScopeIndex,
+    path: &Path,
+    references: &[String],
+) -> Vec<String> {
+    references
+        .iter()
+        .enumerate()
+        .map(|(index, reference)| match scopes.lookup(reference) {
+            Some(value) => value.to_owned(),
+            None => {
+                let problem = Problem::UndeclaredScope {
+                    scope: reference.clone(),
+                    suggestion: closest(reference, scopes.spellings()),
+                };
+                ctx.at_value(&path.index(index), problem);
+                reference.clone()
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,58 @@
+//! Webhook events: a tag that tells events apart (or a single untagged event), unique event
+//! names, and fields that do not shadow the tag.
+
+use super::names::{self, Case, Names};
+use super::types::{self, TypeTable};
+use super::Ctx;
+use crate::diagnostic::{NameKind, Problem};
+use crate::locate::Path;
+use crate::model::{Event, Webhooks};
+use crate::spec;
+
+/// Resolves the `webhooks` section at `path`.
+pub(crate) fn resolve(
+    ctx: &mut Ctx<'_>,
+    table: &TypeTable,
+    path: &Path,
+    webhooks: &spec::Webhooks,
+) -> Webhooks {
+    let events_path = path.key("events");
+    if let Some(tag) = &webhooks.tag {
+        ctx.non_empty(&path.key("tag"), tag, "`tag`");
+    }
+    match (&webhooks.tag, webhooks.events.len()) {
+        (_, 0) => ctx.at_key(&events_path, Problem::NoWebhookEvents),
+        (None, count) if count > 1 => {
+            ctx.at_key(&events_path, Problem::UntaggedWebhookEvents { count });
+        }
+        _ => {}
+    }
+    let mut rust_names = Names::new(NameKind::Event);
+    let events = webhooks
+        .events
+        .iter()
+        .map(|(name, event)| {
+            let at = events_path.key(name);
+            let rust_name = names::rust_ident(name, Case::UpperCamel, "Event");
+            ctx.claim(&mut rust_names, &rust_name, name, &at);
+            let fields_path = at.key("fields");
+            if let Some(tag) = &webhooks.tag {
+                if event.fields.contains_key(tag) {
+                    let problem = Problem::FieldShadowsTag { tag: tag.clone() };
+                    ctx.at_key(&fields_path.key(tag), problem);
+                }
+            }
+            Event {
+                name: name.to_owned(),
+                rust_name,
+                description: event.description.clone(),
+                fields: types::resolve_fields(ctx, table, &fields_path, &event.fields),
+            }
+        })
+        .collect();
+    Webhooks {
+        description: webhooks.description.clone(),
+        tag: webhooks.tag.clone(),
+        events,
+    }
+}
