@@ -94,6 +94,10 @@ pub enum Error {
     /// Loading or saving tokens failed.
     #[error("token store: {0}")]
     TokenStore(#[source] std::io::Error),
+
+    /// The loopback listener that receives the authorization callback failed (RFC 8252 §7.3).
+    #[error("the loopback redirect listener on 127.0.0.1 failed: {0}")]
+    Loopback(#[source] std::io::Error),
 }
 
 impl Error {

@@ -6,6 +6,8 @@
 //! renewal ([`TokenSource`]), credential injection that never leaves the provider's origin,
 //! retries, and one [`Error`] type. Secrets are [redacting newtypes](secret).
 
+#![warn(missing_docs)]
+
 mod api;
 mod body;
 mod config;

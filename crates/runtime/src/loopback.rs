@@ -13,6 +13,8 @@ use crate::token::Token;
 
 /// The page the browser shows once the callback arrived.
 const DONE_PAGE: &str = "<!doctype html><title>Signed in</title><p>You can close this window and return to the application.</p>";
+/// The path of the redirect URI on the loopback listener.
+const CALLBACK_PATH: &str = "/callback";
 /// The largest request head we read from the browser.
 const MAX_REQUEST_HEAD: usize = 16 * 1024;
 
@@ -27,9 +29,9 @@ pub async fn authorize_with_loopback(
     timeout: Duration,
     open: impl FnOnce(&Url),
 ) -> Result<Token> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(Error::TokenStore)?;
-    let port = listener.local_addr().map_err(Error::TokenStore)?.port();
-    let redirect_uri = format!("http://127.0.0.1:{port}/callback");
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(Error::Loopback)?;
+    let port = listener.local_addr().map_err(Error::Loopback)?.port();
+    let redirect_uri = format!("http://127.0.0.1:{port}{CALLBACK_PATH}");
     let request = oauth.authorize_url(&redirect_uri, scopes)?;
     open(request.url());
     let callback = tokio::time::timeout(timeout, receive_callback(&listener, port))
@@ -41,7 +43,7 @@ pub async fn authorize_with_loopback(
 /// Accepts connections until one asks for `/callback`; answers it and returns its full URL.
 async fn receive_callback(listener: &TcpListener, port: u16) -> Result<String> {
     loop {
-        let (mut stream, _) = listener.accept().await.map_err(Error::TokenStore)?;
+        let (mut stream, _) = listener.accept().await.map_err(Error::Loopback)?;
         let mut head = Vec::new();
         let mut buf = [0u8; 1024];
         while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < MAX_REQUEST_HEAD {
@@ -52,7 +54,7 @@ async fn receive_callback(listener: &TcpListener, port: u16) -> Result<String> {
         }
         let head = String::from_utf8_lossy(&head);
         let target = head.lines().next().and_then(|line| line.split_whitespace().nth(1)).unwrap_or("");
-        let is_callback = target.starts_with("/callback");
+        let is_callback = target.split(['?', '#']).next() == Some(CALLBACK_PATH);
         let response = if is_callback {
             format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{DONE_PAGE}", DONE_PAGE.len())
         } else {

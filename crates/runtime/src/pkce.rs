@@ -66,6 +66,6 @@ mod tests {
         assert_eq!(new_verifier().secret().len(), 43);
         let (a, b) = (State::random(), State::random());
         assert!(!a.matches(b.as_str()));
-        assert!(a.matches(&a.as_str().to_owned()));
+        assert!(a.matches(a.as_str()));
     }
 }

@@ -114,7 +114,7 @@ pub(crate) fn parse_token_response(
     default_lifetime: Option<Duration>,
 ) -> Result<Token> {
     let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(body) else {
-        return Err(Error::UnexpectedBody { status, excerpt: excerpt(body) });
+        return Err(Error::UnexpectedBody { status, excerpt: quotable_excerpt(status, body) });
     };
     if let Some(error) = fields.get("error") {
         let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
@@ -159,6 +159,17 @@ pub(crate) fn parse_token_response(
         Some(lifetime) => token.expire_after(issued_at, lifetime),
         None => token,
     })
+}
+
+/// What an error may quote of a token endpoint body: the start of an error page, but nothing of a
+/// successful response, which may hold tokens in a shape we did not parse (`access_token=..&..`,
+/// as providers that ignore `Accept: application/json` send).
+fn quotable_excerpt(status: reqwest::StatusCode, body: &[u8]) -> String {
+    if status.is_success() {
+        "[not quoted: a successful token response may hold secrets]".to_owned()
+    } else {
+        excerpt(body)
+    }
 }
 
 /// Splits a `scope` value on the provider's separator (and on spaces, which some add after commas).
