@@ -67,7 +67,11 @@ impl fmt::Display for Diagnostic {
         let gutter = " ".repeat(number.len());
         write!(f, "{gutter}--> {}:{}:{}", self.file, at.line, at.column)?;
         if let Some(line) = &self.source_line {
-            write!(f, "\n{gutter} |\n{number} | {line}\n{gutter} | {}", caret(line, at.column))?;
+            write!(
+                f,
+                "\n{gutter} |\n{number} | {line}\n{gutter} | {}",
+                caret(line, at.column)
+            )?;
         }
         write_help(f, &gutter, self.help())
     }
@@ -129,10 +133,7 @@ impl Diagnostics {
                 .into_iter()
                 .map(|finding| Diagnostic {
                     file: file.to_owned(),
-                    source_line: finding
-                        .location
-                        .and_then(|at| lines.get(at.line.checked_sub(1)?))
-                        .map(|line| (*line).to_owned()),
+                    source_line: finding.location.and_then(|at| source_line(&lines, at.line)),
                     location: finding.location,
                     problem: finding.problem,
                 })
@@ -151,9 +152,16 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
 
-    pub fn into_vec(self) -> Vec<Diagnostic> {
-        self.0
+/// Line `number` (1-based) of the source; the empty line after the last one, where errors about
+/// an unexpected end of file point.
+fn source_line(lines: &[&str], number: usize) -> Option<String> {
+    let index = number.checked_sub(1)?;
+    match lines.get(index) {
+        Some(line) => Some((*line).to_owned()),
+        None if index == lines.len() => Some(String::new()),
+        None => None,
     }
 }
 

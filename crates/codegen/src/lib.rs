@@ -1,7 +1,7 @@
 //! Turns provider specs (`specs/<provider>.yaml`) into typed Rust client crates.
 //!
-//! The front end is a pipeline of stages, one module each: [`locate`] indexes source
-//! positions, [`spec`] deserializes the YAML, [`validate`] checks every rule and resolves the
+//! The front end is a pipeline of stages, one module each: [`spec`] deserializes the YAML,
+//! [`locate`] indexes source positions, [`validate`] checks every rule and resolves the
 //! [`model`] that code generation reads; [`diagnostic`] renders what went wrong, and
 //! [`schema`] describes the format for editors. The back end turns the model into tokens
 //! ([`emit`], shared with the `provider!` macro), then into formatted files ([`render`]);
@@ -28,18 +28,16 @@ pub fn load(path: &Path) -> Result<model::Provider, Diagnostics> {
     match std::fs::read_to_string(path) {
         Ok(source) => parse_str(&file_name, &source),
         Err(error) => {
-            let problem = Problem::Unreadable {
-                error: error.to_string(),
-            };
-            Err(Diagnostics::new(&file_name, "", vec![Finding::new(None, problem)]))
+            let error = error.to_string();
+            let finding = Finding::new(None, Problem::Unreadable { error });
+            Err(Diagnostics::new(&file_name, "", vec![finding]))
         }
     }
 }
 
 /// Parses and validates spec text; `file_name` is only used in diagnostics.
 pub fn parse_str(file_name: &str, source: &str) -> Result<model::Provider, Diagnostics> {
-    let locations = Locations::scan(source);
-    spec::parse(source, &locations)
-        .and_then(|spec| validate::validate(&spec, &locations))
+    spec::parse(source)
+        .and_then(|spec| validate::validate(&spec, &Locations::scan(source)))
         .map_err(|findings| Diagnostics::new(file_name, source, findings))
 }

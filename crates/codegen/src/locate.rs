@@ -6,7 +6,6 @@
 //! finds duplicate keys, which deserializing into maps would otherwise resolve silently.
 
 use std::collections::HashMap;
-use std::fmt;
 
 use yaml_rust2::parser::Parser;
 use yaml_rust2::scanner::{Marker, TScalarStyle};
@@ -38,12 +37,6 @@ impl Path {
     fn parent(&self) -> Option<Path> {
         let (_, init) = self.0.split_last()?;
         Some(Path(init.to_vec()))
-    }
-}
-
-impl fmt::Display for Path {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.join("."))
     }
 }
 
@@ -264,7 +257,13 @@ impl Scanner {
         self.stack.push(Frame { path, slot, kind });
     }
 
-    fn record(&mut self, path: Path, key: Option<Location>, value: Location, offset: Option<usize>) {
+    fn record(
+        &mut self,
+        path: Path,
+        key: Option<Location>,
+        value: Location,
+        offset: Option<usize>,
+    ) {
         let node = Node {
             key,
             value,
@@ -354,7 +353,11 @@ operations:
     #[test]
     fn missing_paths_fall_back_to_nearest_ancestor_key() {
         let locations = Locations::scan(SOURCE);
-        let missing = Path::root().key("operations").key("send").key("nope").key("deeper");
+        let missing = Path::root()
+            .key("operations")
+            .key("send")
+            .key("nope")
+            .key("deeper");
         assert_eq!(locations.value(&missing), at(3, 3));
         assert_eq!(Locations::scan("").value(&missing), START);
     }
@@ -367,7 +370,10 @@ operations:
             .iter()
             .map(|d| (d.key.as_str(), d.first, d.second))
             .collect();
-        assert_eq!(found, [("c", at(3, 3), at(4, 3)), ("a", at(1, 1), at(5, 1))]);
+        assert_eq!(
+            found,
+            [("c", at(3, 3), at(4, 3)), ("a", at(1, 1), at(5, 1))]
+        );
     }
 
     #[test]

@@ -9,6 +9,61 @@
 
 pub use crate::spec::{ApiKeyLocation, ClientAuth, Grant, Method, TokenBody};
 
+/// Item names every generated crate defines itself (client, builder, scope and webhook enums,
+/// re-exported runtime types): no type or webhook payload may become one. The emitter owns these
+/// names; the validator rejects specs that would collide with them, so keep this in step.
+pub const RESERVED_ITEMS: &[&str] = &[
+    "AccessToken",
+    "ApiKey",
+    "AuthorizationRequest",
+    "Client",
+    "ClientBuilder",
+    "ClientSecret",
+    "Error",
+    "FileStore",
+    "MemoryStore",
+    "Password",
+    "PersonalAccessToken",
+    "ProviderError",
+    "Result",
+    "Scope",
+    "Token",
+    "TokenStore",
+    "UnknownScope",
+    "WebhookEvent",
+];
+
+/// Methods of the generated `Client` besides the operations: no operation may become one.
+pub const RESERVED_CLIENT_METHODS: &[&str] = &[
+    "api",
+    "authorize_url",
+    "authorize_with_loopback",
+    "builder",
+    "finish_authorization",
+    "finish_implicit",
+    "from_env",
+    "granted_scopes",
+    "implicit_authorize_url",
+    "request",
+    "set_token",
+    "token",
+];
+
+/// Methods of the generated `ClientBuilder` besides one per variable and per auth scheme: no
+/// variable or scheme may become one.
+pub const RESERVED_BUILDER_METHODS: &[&str] = &[
+    "authorize_url",
+    "base_url",
+    "build",
+    "client_credentials",
+    "from_env",
+    "http_client",
+    "password",
+    "timeout",
+    "token_store",
+    "token_url",
+];
+
 /// One provider: everything a generated client crate is made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provider {
@@ -23,7 +78,8 @@ pub struct Provider {
     pub variables: Vec<Variable>,
     /// Static headers sent with every request; placeholders name [`Variable`]s.
     pub headers: Vec<Header>,
-    /// At least one scheme.
+    /// At least one scheme, at most one of them [`AuthKind::OAuth2`]. Variable and scheme
+    /// `rust_name`s are distinct from each other (both name `ClientBuilder` methods).
     pub auth: Vec<AuthScheme>,
     pub operations: Vec<Operation>,
     pub types: Vec<TypeDef>,
@@ -146,8 +202,14 @@ pub struct Operation {
     pub name: String,
     /// snake_case method name.
     pub rust_name: String,
-    /// UpperCamelCase, for types named after the operation (builders, parameter structs).
+    /// UpperCamelCase, for types named after the operation.
     pub type_name: String,
+    /// Name of the struct of query parameters (`{type_name}Query`) when there are any;
+    /// distinct from every other type of the generated crate.
+    pub query_type: Option<String>,
+    /// Name of the struct of request headers (`{type_name}Headers`) when there are any;
+    /// distinct from every other type of the generated crate.
+    pub headers_type: Option<String>,
     pub summary: String,
     pub description: Option<String>,
     pub method: Method,
@@ -227,10 +289,14 @@ pub struct TypeDef {
 /// The shape of a declared type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeKind {
-    Struct { fields: Vec<Field> },
+    Struct {
+        fields: Vec<Field>,
+    },
     /// A string enum. No variant is named `Other`: that name is left for the catch-all
     /// variant that keeps unknown values.
-    Enum { variants: Vec<Variant> },
+    Enum {
+        variants: Vec<Variant>,
+    },
 }
 
 /// A struct field or a webhook event field. `rust_name`s are unique within their struct.
@@ -277,6 +343,9 @@ pub struct Event {
     pub name: String,
     /// UpperCamelCase variant name, unique among events.
     pub rust_name: String,
+    /// Name of the payload struct (`{rust_name}Event`); distinct from every other type of the
+    /// generated crate.
+    pub payload_type: String,
     pub description: Option<String>,
     /// Payload fields; none has the tag's wire name.
     pub fields: Vec<Field>,

@@ -25,7 +25,11 @@ pub fn json_schema() -> String {
 /// Adds what the derived schema cannot say: per `type`, which keys an auth scheme may and must
 /// have (the same tables the validator uses).
 fn restrict_keys_by_type(auth: &mut Value) {
-    let every_specific: Vec<&str> = AuthType::ALL.iter().flat_map(|t| t.keys()).copied().collect();
+    let every_specific: Vec<&str> = AuthType::ALL
+        .iter()
+        .flat_map(|t| t.keys())
+        .copied()
+        .collect();
     let common: Vec<String> = auth
         .get("properties")
         .and_then(Value::as_object)

@@ -9,7 +9,7 @@ mod map;
 mod shorthand;
 
 use schemars::JsonSchema;
-use serde::de::{MapAccess, value::MapAccessDeserializer};
+use serde::de::{value::MapAccessDeserializer, MapAccess};
 use serde::{Deserialize, Deserializer};
 
 use crate::diagnostic::{Finding, Problem};
@@ -17,10 +17,18 @@ use crate::locate::Locations;
 pub use map::Map;
 use shorthand::{Shorthand, StringOr};
 
-/// Deserializes `source`. Fails with every duplicate key (found by `locations`) and serde's
-/// first structural error, if any.
-pub fn parse(source: &str, locations: &Locations) -> Result<Spec, Vec<Finding>> {
-    let mut findings: Vec<Finding> = locations
+/// Deserializes `source`, or reports serde's first structural error. A duplicate key is
+/// reported with every other duplicate, at its second occurrence, found by [`Locations`]
+/// (serde only says which key, at its mapping).
+pub fn parse(source: &str) -> Result<Spec, Vec<Finding>> {
+    let error = match serde_yaml::from_str::<Spec>(source) {
+        Ok(spec) => return Ok(spec),
+        Err(error) => errors::finding(&error),
+    };
+    if !matches!(error.problem, Problem::DuplicateKey { .. }) {
+        return Err(vec![error]);
+    }
+    let duplicates: Vec<Finding> = Locations::scan(source)
         .duplicates()
         .iter()
         .map(|duplicate| {
@@ -31,19 +39,11 @@ pub fn parse(source: &str, locations: &Locations) -> Result<Spec, Vec<Finding>> 
             Finding::new(Some(duplicate.second), problem)
         })
         .collect();
-    match serde_yaml::from_str::<Spec>(source) {
-        Ok(spec) if findings.is_empty() => return Ok(spec),
-        Ok(_) => {}
-        Err(error) => {
-            let finding = errors::finding(&error);
-            // serde's own duplicate report is vaguer than the ones above.
-            let repeated = matches!(finding.problem, Problem::DuplicateKey { .. });
-            if !repeated || findings.is_empty() {
-                findings.push(finding);
-            }
-        }
-    }
-    Err(findings)
+    Err(if duplicates.is_empty() {
+        vec![error]
+    } else {
+        duplicates
+    })
 }
 
 /// A provider spec: one HTTP API, how to authenticate against it, its operations, the types
@@ -171,10 +171,16 @@ impl AuthScheme {
             ("scope_separator", self.scope_separator.is_some()),
             ("send_scopes", self.send_scopes.is_some()),
             ("default_scopes", self.default_scopes.is_some()),
-            ("extra_authorize_params", self.extra_authorize_params.is_some()),
+            (
+                "extra_authorize_params",
+                self.extra_authorize_params.is_some(),
+            ),
             ("extra_token_params", self.extra_token_params.is_some()),
             ("username_field", self.username_field.is_some()),
-            ("default_lifetime_secs", self.default_lifetime_secs.is_some()),
+            (
+                "default_lifetime_secs",
+                self.default_lifetime_secs.is_some(),
+            ),
             ("token_prefix_header", self.token_prefix_header.is_some()),
             ("scopes", self.scopes.is_some()),
             ("in", self.location.is_some()),

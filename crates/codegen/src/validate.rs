@@ -7,6 +7,7 @@
 //! the walk goes on with a stand-in value, and the model is discarded at the end.
 
 mod auth;
+mod generated;
 mod names;
 mod operations;
 mod template;
@@ -16,7 +17,7 @@ mod url;
 mod variables;
 mod webhooks;
 
-use crate::diagnostic::{Finding, Location, Problem};
+use crate::diagnostic::{Finding, Location, NameKind, Problem};
 use crate::locate::{Locations, Path};
 use crate::model::Provider;
 use crate::spec::Spec;
@@ -40,10 +41,16 @@ pub fn validate(spec: &Spec, locations: &Locations) -> Result<Provider, Vec<Find
     }
 
     let mut variables = Variables::new(&spec.variables);
-    let base_url = variables.url(&mut ctx, &root.key("base_url"), &spec.base_url, UrlKind::Base);
+    let base_url = variables.url(
+        &mut ctx,
+        &root.key("base_url"),
+        &spec.base_url,
+        UrlKind::Base,
+    );
     let headers = variables.headers(&mut ctx, &root.key("headers"), &spec.headers);
     let (auth, scopes) = auth::resolve(&mut ctx, &mut variables, &root.key("auth"), &spec.auth);
     let variables = variables.finish(&mut ctx, &root.key("variables"));
+    generated::check_client_settings(&mut ctx, &root, &variables, &auth);
 
     let table = TypeTable::declare(&mut ctx, &root.key("types"), &spec.types);
     let types = types::resolve(&mut ctx, &table, &root.key("types"), &spec.types);
@@ -62,6 +69,8 @@ pub fn validate(spec: &Spec, locations: &Locations) -> Result<Provider, Vec<Find
         .webhooks
         .as_ref()
         .map(|webhooks| webhooks::resolve(&mut ctx, &table, &root.key("webhooks"), webhooks));
+
+    generated::check_derived_types(&mut ctx, &root, &types, &operations, webhooks.as_ref());
 
     let provider = Provider {
         crate_name: spec.name.clone(),
@@ -91,7 +100,11 @@ fn check_crate_name(ctx: &mut Ctx<'_>, path: &Path, name: &str) {
     let reason = match name.chars().next() {
         None => Some("it is empty"),
         Some(first) if !first.is_ascii_lowercase() => Some("it must start with a lowercase letter"),
-        Some(_) if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') => {
+        Some(_)
+            if !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+        {
             Some("it may only contain lowercase letters, digits and `_`")
         }
         Some(_) if names::is_keyword(name) => Some("it is a Rust keyword"),
@@ -129,6 +142,11 @@ impl Ctx<'_> {
         self.report(at, problem);
     }
 
+    /// Where the key at `path` is.
+    pub(crate) fn key_location(&self, path: &Path) -> Location {
+        self.locations.key(path)
+    }
+
     /// Reports a problem at character `offset` of the scalar at `path`.
     pub(crate) fn inside_value(&mut self, path: &Path, offset: usize, problem: Problem) {
         let at = self.locations.inside_value(path, offset);
@@ -140,6 +158,26 @@ impl Ctx<'_> {
         let at = self.locations.key(path);
         if let Err(problem) = names.claim(rust_name, name, at) {
             self.report(at, problem);
+        }
+    }
+
+    /// Reports the spec name at key `path` if its Rust name is one of `reserved`, names the
+    /// generated crate defines itself.
+    pub(crate) fn not_reserved(
+        &mut self,
+        path: &Path,
+        kind: NameKind,
+        name: &str,
+        rust_name: &str,
+        reserved: &[&str],
+    ) {
+        if reserved.contains(&rust_name.trim_start_matches("r#")) {
+            let problem = Problem::ReservedName {
+                kind,
+                name: name.to_owned(),
+                rust_name: rust_name.to_owned(),
+            };
+            self.at_key(path, problem);
         }
     }
 

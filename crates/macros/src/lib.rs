@@ -33,8 +33,7 @@ fn expand(spec: &LitStr, manifest_dir: &Path) -> syn::Result<TokenStream> {
     let source = std::fs::read_to_string(&path)
         .map_err(|e| syn::Error::new(spec.span(), format!("cannot read spec `{}`: {e}", path.display())))?;
     // Diagnostics name the spec as the user wrote it, not as an absolute path of this machine.
-    let provider = codegen::parse_str(&spec.value(), &source)
-        .map_err(|diagnostics| syn::Error::new(spec.span(), diagnostics.to_string()))?;
+    let provider = codegen::parse_str(&spec.value(), &source).map_err(|diagnostics| compile_errors(spec, &diagnostics))?;
     let items = codegen::emit::items(&provider);
     let path = path.to_string_lossy();
     Ok(quote! {
@@ -42,6 +41,21 @@ fn expand(spec: &LitStr, manifest_dir: &Path) -> syn::Result<TokenStream> {
         const _: &str = include_str!(#path);
         #items
     })
+}
+
+/// One compiler error per spec problem, each spanned at the macro's argument.
+fn compile_errors(spec: &LitStr, diagnostics: &codegen::diagnostic::Diagnostics) -> syn::Error {
+    let mut errors = diagnostics.iter().map(|diagnostic| {
+        let rendered = diagnostic.to_string();
+        // The compiler prints its own `error: ` before the message.
+        let message = rendered.strip_prefix("error: ").unwrap_or(&rendered);
+        syn::Error::new(spec.span(), message)
+    });
+    let mut combined = errors.next().unwrap_or_else(|| syn::Error::new(spec.span(), "the spec is invalid"));
+    for error in errors {
+        combined.combine(error);
+    }
+    combined
 }
 
 #[cfg(test)]
@@ -53,12 +67,46 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
     }
 
-    /// The committed crate's code without its header and crate-level attributes, re-formatted.
+    /// Undoes the one layout choice rustfmt makes in syntax rather than whitespace: it wraps
+    /// long closure bodies and match arms in `{ }` blocks.
+    struct UnwrapLayoutBlocks;
+
+    impl syn::visit_mut::VisitMut for UnwrapLayoutBlocks {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let body = match expr {
+                syn::Expr::Closure(closure) => &mut closure.body,
+                _ => return,
+            };
+            unwrap_single_expression_block(body);
+        }
+
+        fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+            syn::visit_mut::visit_arm_mut(self, arm);
+            unwrap_single_expression_block(&mut arm.body);
+        }
+    }
+
+    fn unwrap_single_expression_block(body: &mut Box<syn::Expr>) {
+        if let syn::Expr::Block(block) = body.as_ref() {
+            if let (None, [syn::Stmt::Expr(inner, None)]) = (&block.label, block.block.stmts.as_slice()) {
+                *body = Box::new(inner.clone());
+            }
+        }
+    }
+
+    /// A file as prettyplease prints it after [`UnwrapLayoutBlocks`].
+    fn normalized(mut file: syn::File) -> String {
+        syn::visit_mut::VisitMut::visit_file_mut(&mut UnwrapLayoutBlocks, &mut file);
+        prettyplease::unparse(&file)
+    }
+
+    /// The committed crate's code without its header and crate-level attributes, normalized.
     fn committed_items(name: &str) -> String {
         let source = std::fs::read_to_string(root().join("generated").join(name).join("src/lib.rs")).unwrap();
         let mut file = syn::parse_file(&source).unwrap();
         file.attrs.clear();
-        prettyplease::unparse(&file)
+        normalized(file)
     }
 
     #[test]
@@ -69,7 +117,18 @@ mod tests {
             let mut file: syn::File = syn::parse2(expansion).unwrap();
             // The first item is the `include_str!` that tracks the spec; the rest must match.
             file.items.remove(0);
-            assert_eq!(prettyplease::unparse(&file), committed_items(name), "{name}: macro and committed crate differ");
+            let (expanded, committed) = (normalized(file), committed_items(name));
+            let first_difference = expanded.lines().zip(committed.lines()).position(|(a, b)| a != b);
+            if expanded != committed {
+                // Leave both sides where a developer can diff them.
+                let dir = std::env::temp_dir();
+                std::fs::write(dir.join(format!("{name}.expanded.rs")), &expanded).unwrap();
+                std::fs::write(dir.join(format!("{name}.committed.rs")), &committed).unwrap();
+            }
+            assert!(
+                expanded == committed,
+                "{name}: the macro and generated/{name} differ (first at line {first_difference:?}); run `cargo run -p codegen`"
+            );
         }
     }
 

@@ -59,6 +59,12 @@ pub enum Problem {
     },
     /// A type named like a builtin of the type expressions, so it could never be referenced.
     ReservedTypeName { name: String },
+    /// A name that becomes one the generated crate defines itself (`Client`, `request`, ...).
+    ReservedName {
+        kind: NameKind,
+        name: String,
+        rust_name: String,
+    },
     /// An enum value whose variant would clash with the catch-all variant every enum gets.
     ReservedVariant { value: String, variant: String },
 
@@ -78,6 +84,8 @@ pub enum Problem {
 
     /// `auth` declares no scheme.
     NoAuth,
+    /// A second `oauth2` scheme: a client holds one token source.
+    SecondOAuth2 { first: Option<Location> },
     /// A key that belongs to another scheme `type`.
     KeyNotApplicable {
         key: &'static str,
@@ -182,6 +190,8 @@ pub enum NameKind {
     Grant,
     RequiredScheme,
     SuccessCode,
+    /// A variable or an auth scheme: both become `ClientBuilder` methods.
+    ClientSetting,
 }
 
 impl fmt::Display for NameKind {
@@ -200,6 +210,7 @@ impl fmt::Display for NameKind {
             NameKind::Grant => "grant",
             NameKind::RequiredScheme => "required scheme",
             NameKind::SuccessCode => "success status",
+            NameKind::ClientSetting => "variable or auth scheme",
         })
     }
 }
@@ -235,6 +246,14 @@ impl fmt::Display for Problem {
             Problem::ReservedTypeName { name } => {
                 write!(f, "type name `{name}` is reserved for a builtin type")
             }
+            Problem::ReservedName {
+                kind,
+                name,
+                rust_name,
+            } => write!(
+                f,
+                "{kind} `{name}` becomes `{rust_name}`, which the generated crate already defines"
+            ),
             Problem::ReservedVariant { value, variant } => write!(
                 f,
                 "enum value `{value}` becomes the variant `{variant}`, which is reserved for unknown values"
@@ -249,6 +268,7 @@ impl fmt::Display for Problem {
             Problem::InvalidUrl { url, reason } => write!(f, "invalid URL `{url}`: {reason}"),
             Problem::InvalidHeaderName { name } => write!(f, "invalid header name `{name}`"),
             Problem::NoAuth => f.write_str("`auth` must declare at least one scheme"),
+            Problem::SecondOAuth2 { .. } => f.write_str("a spec may declare only one `oauth2` scheme"),
             Problem::KeyNotApplicable { key, scheme_type } => {
                 write!(f, "`{key}` does not apply to `{scheme_type}` schemes")
             }
@@ -341,6 +361,9 @@ impl Problem {
                 Some(at) => format!("first given at line {}; keep one of them", at.line),
                 None => "keep one of them".to_owned(),
             }),
+            Problem::UnknownKey { key, .. } if key.contains(' ') => Some(
+                "inside `{ ... }` a `,` ends the value: quote text that contains commas".to_owned(),
+            ),
             Problem::UnknownKey {
                 expected,
                 suggestion,
@@ -351,9 +374,7 @@ impl Problem {
                 suggestion,
                 ..
             } => did_you_mean(suggestion).or_else(|| one_of(expected)),
-            Problem::WrongType { .. } => {
-                Some("quote a value to make it a string, e.g. `\"200\"`".to_owned())
-            }
+            Problem::WrongType { found, expected } => wrong_type_help(found, expected),
             Problem::InvalidCrateName { .. } => Some(
                 "use lowercase letters, digits and `_`, starting with a letter, e.g. `sms_cx`"
                     .to_owned(),
@@ -367,6 +388,11 @@ impl Problem {
             Problem::ReservedTypeName { .. } => {
                 Some("rename the type, e.g. with a domain prefix".to_owned())
             }
+            Problem::ReservedName { .. } => Some("rename it".to_owned()),
+            Problem::SecondOAuth2 { first } => Some(format!(
+                "{}one scheme serves public and confidential clients with `client_auth: form`",
+                first.map_or(String::new(), |at| format!("the first is at line {}; ", at.line))
+            )),
             Problem::ReservedVariant { .. } => {
                 Some("give the value another Rust name with `name:`".to_owned())
             }
@@ -457,6 +483,25 @@ impl Problem {
             | Problem::NoWebhookEvents => None,
         }
     }
+}
+
+/// Help for a value of the wrong type, from the plain words of [`Problem::WrongType`].
+fn wrong_type_help(found: &str, expected: &str) -> Option<String> {
+    let collection = |text: &str| text.starts_with("a list") || text.starts_with("a mapping");
+    let help = if expected.starts_with("a mapping") {
+        "write `key: value` lines below the key, or `{ key: value }`"
+    } else if expected.starts_with("a list") {
+        "write a list, e.g. `[a, b]`"
+    } else if collection(found) {
+        "write a single value here, not a list or a mapping"
+    } else if expected.contains("string") {
+        "quote the value to make it a string, e.g. `\"200\"`"
+    } else if expected.contains("boolean") {
+        "write `true` or `false`"
+    } else {
+        return None;
+    };
+    Some(help.to_owned())
 }
 
 fn did_you_mean(suggestion: &Option<String>) -> Option<String> {

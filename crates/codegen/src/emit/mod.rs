@@ -60,9 +60,11 @@ fn error_decoder(ty: &crate::model::TypeRef) -> TokenStream {
 /// Crate-level attributes and docs of the committed crate, followed by [`items`].
 pub fn crate_file(provider: &Provider) -> TokenStream {
     let docs = example::crate_docs(provider);
+    // One attribute per line, so the docs print as `//!` lines rather than one `/*! */` block.
+    let docs = docs.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
     let items = items(provider);
     quote! {
-        #![doc = #docs]
+        #(#![doc = #docs])*
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 

@@ -12,25 +12,21 @@ pub(super) fn finding(error: &serde_yaml::Error) -> Finding {
         line: at.line(),
         column: at.column(),
     });
-    let text = error.to_string();
-    let message = bare_message(&text, location);
+    let message = bare_message(&error.to_string(), location);
     let at = location.unwrap_or(Location { line: 1, column: 1 });
-    Finding::new(Some(at), problem(message))
+    Finding::new(Some(at), problem(&message))
 }
 
-/// The message without serde_yaml's `path: ` prefix and ` at line L column C` suffix, which the
-/// diagnostic shows in its own way.
-fn bare_message(message: &str, location: Option<Location>) -> &str {
-    let mut message = message;
-    if let Some(at) = location {
-        let suffix = format!(" at line {} column {}", at.line, at.column);
-        if let Some(stripped) = message.strip_suffix(&suffix) {
-            message = stripped;
-        }
-    }
-    match message.split_once(": ") {
+/// The message without serde_yaml's `path: ` prefix and the ` at line L column C` of its own
+/// location, both of which the diagnostic shows in its own way.
+fn bare_message(message: &str, location: Option<Location>) -> String {
+    let message = match message.split_once(": ") {
         Some((path, rest)) if !path.contains([' ', '`']) => rest,
         _ => message,
+    };
+    match location {
+        Some(at) => message.replacen(&format!(" at line {} column {}", at.line, at.column), "", 1),
+        None => message.to_owned(),
     }
 }
 
@@ -62,8 +58,8 @@ fn problem(message: &str) -> Problem {
     } else if let Some(types) = message.strip_prefix("invalid type: ") {
         let (found, expected) = types.split_once(", expected ").unwrap_or((types, "?"));
         Problem::WrongType {
-            found: found.to_owned(),
-            expected: expected.to_owned(),
+            found: plain(found),
+            expected: plain(expected),
         }
     } else if let Some(detail) = message.strip_prefix("invalid value: ") {
         Problem::InvalidValue {
@@ -74,6 +70,23 @@ fn problem(message: &str) -> Problem {
             detail: message.to_owned(),
         }
     }
+}
+
+/// serde's words for YAML values (`sequence`, `struct Operation`, `u16`) in the spec's terms.
+fn plain(serde_words: &str) -> String {
+    if let Some(name) = serde_words.strip_prefix("struct ") {
+        return format!("a mapping ({name})");
+    }
+    match serde_words {
+        "sequence" | "a sequence" => "a list",
+        "map" | "a map" => "a mapping",
+        "unit value" => "null",
+        "u16" => "a whole number from 0 to 65535",
+        "u64" => "a whole number of at least 0",
+        "a YAML tag starting with '!'" => "a single value",
+        _ => serde_words,
+    }
+    .to_owned()
 }
 
 /// The `backquoted` words of a serde message, in order.
@@ -94,6 +107,11 @@ mod tests {
     fn strips_path_and_position() {
         let at = Some(Location { line: 5, column: 5 });
         let message = "ops.a: unknown field `pth`, expected `path` or `x` at line 5 column 5";
+        let syntax = "found unexpected end of stream at line 3 column 1, while scanning a quoted scalar at line 2 column 8";
+        assert_eq!(
+            bare_message(syntax, Some(Location { line: 3, column: 1 })),
+            "found unexpected end of stream, while scanning a quoted scalar at line 2 column 8"
+        );
         assert_eq!(
             bare_message(message, at),
             "unknown field `pth`, expected `path` or `x`"
@@ -122,8 +140,15 @@ mod tests {
         assert_eq!(
             problem("invalid type: sequence, expected a string"),
             Problem::WrongType {
-                found: "sequence".into(),
+                found: "a list".into(),
                 expected: "a string".into()
+            }
+        );
+        assert_eq!(
+            problem("invalid type: sequence, expected struct Operation"),
+            Problem::WrongType {
+                found: "a list".into(),
+                expected: "a mapping (Operation)".into()
             }
         );
     }

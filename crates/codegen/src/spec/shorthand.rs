@@ -61,7 +61,10 @@ impl<T: JsonSchema> JsonSchema for StringOr<T> {
     fn json_schema(gen: &mut SchemaGenerator) -> Schema {
         SchemaObject {
             subschemas: Some(Box::new(SubschemaValidation {
-                any_of: Some(vec![gen.subschema_for::<String>(), gen.subschema_for::<T>()]),
+                any_of: Some(vec![
+                    gen.subschema_for::<String>(),
+                    gen.subschema_for::<T>(),
+                ]),
                 ..SubschemaValidation::default()
             })),
             ..SchemaObject::default()

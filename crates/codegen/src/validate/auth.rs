@@ -58,10 +58,20 @@ pub(crate) fn resolve(
     }
     let mut rust_names = Names::new(NameKind::AuthScheme);
     let mut variants = Names::new(NameKind::AuthScheme);
+    let mut first_oauth2 = None;
     let resolved = schemes
         .iter()
         .map(|(name, scheme)| {
             let at = path.key(name);
+            if scheme.kind == AuthType::Oauth2 {
+                match first_oauth2 {
+                    None => first_oauth2 = Some(ctx.key_location(&at)),
+                    Some(first) => {
+                        let problem = Problem::SecondOAuth2 { first: Some(first) };
+                        ctx.at_value(&at.key("type"), problem);
+                    }
+                }
+            }
             let rust_name = names::rust_ident(name, Case::Snake, "scheme");
             let variant = names::rust_ident(name, Case::UpperCamel, "Scheme");
             ctx.claim(&mut rust_names, &rust_name, name, &at);
@@ -100,7 +110,10 @@ fn check_keys(ctx: &mut Ctx<'_>, at: &Path, scheme: &spec::AuthScheme) {
     }
     for key in scheme.kind.required_keys() {
         if !present.contains(key) {
-            ctx.at_value(&at.key("type"), Problem::MissingSchemeKey { key, scheme_type });
+            ctx.at_value(
+                &at.key("type"),
+                Problem::MissingSchemeKey { key, scheme_type },
+            );
         }
     }
 }
@@ -159,9 +172,19 @@ fn oauth2(
             ctx.at_key(&at.key(key), problem);
         }
     };
-    only_with(ctx, "refresh_url", scheme.refresh_url.is_some(), Grant::RefreshToken);
+    only_with(
+        ctx,
+        "refresh_url",
+        scheme.refresh_url.is_some(),
+        Grant::RefreshToken,
+    );
     only_with(ctx, "pkce", scheme.pkce.is_some(), Grant::AuthorizationCode);
-    only_with(ctx, "username_field", scheme.username_field.is_some(), Grant::Password);
+    only_with(
+        ctx,
+        "username_field",
+        scheme.username_field.is_some(),
+        Grant::Password,
+    );
 
     let client_auth = scheme.client_auth.unwrap_or(ClientAuth::Basic);
     let body = match (client_auth, scheme.body) {
@@ -172,15 +195,33 @@ fn oauth2(
         (ClientAuth::Json, _) => TokenBody::Json,
         (_, body) => body.unwrap_or(TokenBody::Form),
     };
-    let scope_separator = scheme.scope_separator.clone().unwrap_or_else(|| " ".to_owned());
+    let scope_separator = scheme
+        .scope_separator
+        .clone()
+        .unwrap_or_else(|| " ".to_owned());
     if scope_separator.is_empty() {
-        ctx.at_value(&at.key("scope_separator"), Problem::Empty { what: "`scope_separator`" });
+        ctx.at_value(
+            &at.key("scope_separator"),
+            Problem::Empty {
+                what: "`scope_separator`",
+            },
+        );
     }
-    let username_field = scheme.username_field.clone().unwrap_or_else(|| "username".to_owned());
-    ctx.non_empty(&at.key("username_field"), &username_field, "`username_field`");
+    let username_field = scheme
+        .username_field
+        .clone()
+        .unwrap_or_else(|| "username".to_owned());
+    ctx.non_empty(
+        &at.key("username_field"),
+        &username_field,
+        "`username_field`",
+    );
     if scheme.default_lifetime_secs == Some(0) {
         let detail = "`default_lifetime_secs` must be at least 1".to_owned();
-        ctx.at_value(&at.key("default_lifetime_secs"), Problem::InvalidValue { detail });
+        ctx.at_value(
+            &at.key("default_lifetime_secs"),
+            Problem::InvalidValue { detail },
+        );
     }
     if let Some(header) = &scheme.token_prefix_header {
         ctx.header_value(&at.key("token_prefix_header"), header);
@@ -219,14 +260,22 @@ fn grants(ctx: &mut Ctx<'_>, at: &Path, scheme: &spec::AuthScheme) -> Vec<Grant>
     let mut seen = Names::new(NameKind::Grant);
     let mut grants = Vec::new();
     for (index, grant) in listed.iter().enumerate() {
-        ctx.claim(&mut seen, grant.as_str(), grant.as_str(), &path.index(index));
+        ctx.claim(
+            &mut seen,
+            grant.as_str(),
+            grant.as_str(),
+            &path.index(index),
+        );
         if !grants.contains(grant) {
             grants.push(*grant);
         }
     }
     let issues_refresh = [Grant::AuthorizationCode, Grant::Password];
     if grants.contains(&Grant::RefreshToken) && !issues_refresh.iter().any(|g| grants.contains(g)) {
-        let index = listed.iter().position(|g| *g == Grant::RefreshToken).unwrap_or(0);
+        let index = listed
+            .iter()
+            .position(|g| *g == Grant::RefreshToken)
+            .unwrap_or(0);
         ctx.at_value(&path.index(index), Problem::RefreshWithoutIssuer);
     }
     grants
@@ -241,9 +290,17 @@ fn scopes(ctx: &mut Ctx<'_>, path: &Path, declared: &[spec::Scope]) -> Vec<model
         .map(|(index, scope)| {
             let at = path.index(index);
             if scope.value.is_empty() {
-                ctx.at_value(&at, Problem::Empty { what: "a scope value" });
+                ctx.at_value(
+                    &at,
+                    Problem::Empty {
+                        what: "a scope value",
+                    },
+                );
             }
-            let source = scope.name.as_deref().unwrap_or_else(|| last_segment(&scope.value));
+            let source = scope
+                .name
+                .as_deref()
+                .unwrap_or_else(|| last_segment(&scope.value));
             let variant = names::rust_ident(source, Case::UpperCamel, "Scope");
             ctx.claim(&mut values, &scope.value, &scope.value, &at);
             ctx.claim(&mut variants, &variant, &scope.value, &at);

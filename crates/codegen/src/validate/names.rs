@@ -93,7 +93,12 @@ impl Names {
     }
 
     /// Takes `rust_name` for spec name `name` (written at `at`); the problem if it is taken.
-    pub(crate) fn claim(&mut self, rust_name: &str, name: &str, at: Location) -> Result<(), Problem> {
+    pub(crate) fn claim(
+        &mut self,
+        rust_name: &str,
+        name: &str,
+        at: Location,
+    ) -> Result<(), Problem> {
         match self.taken.get(rust_name) {
             Some((other, first)) if other == name => Err(Problem::Duplicate {
                 kind: self.kind,
@@ -124,8 +129,14 @@ mod tests {
     fn converts_case() {
         assert_eq!(rust_ident("msgId", Case::Snake, "field"), "msg_id");
         assert_eq!(rust_ident("X-API-KEY", Case::Snake, "field"), "x_api_key");
-        assert_eq!(rust_ident("accepting_chats", Case::UpperCamel, "Value"), "AcceptingChats");
-        assert_eq!(rust_ident("chats--all:ro", Case::UpperCamel, "Scope"), "ChatsAllRo");
+        assert_eq!(
+            rust_ident("accepting_chats", Case::UpperCamel, "Value"),
+            "AcceptingChats"
+        );
+        assert_eq!(
+            rust_ident("chats--all:ro", Case::UpperCamel, "Scope"),
+            "ChatsAllRo"
+        );
     }
 
     #[test]

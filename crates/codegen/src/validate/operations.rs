@@ -10,7 +10,7 @@ use super::variables;
 use super::Ctx;
 use crate::diagnostic::{closest, NameKind, Problem};
 use crate::locate::Path;
-use crate::model::{self, Body, Param, Template, TypeRef};
+use crate::model::{self, Body, Param, Template, TypeRef, RESERVED_CLIENT_METHODS};
 use crate::spec::{self, BodyFormat, Map};
 
 /// Statuses that count as success when an operation lists none.
@@ -34,6 +34,8 @@ pub(crate) fn resolve(
             let type_name = names::rust_ident(name, Case::UpperCamel, "Op");
             ctx.claim(&mut rust_names, &rust_name, name, &at);
             ctx.claim(&mut type_names, &type_name, name, &at);
+            let kind = NameKind::Operation;
+            ctx.not_reserved(&at, kind, name, &rust_name, RESERVED_CLIENT_METHODS);
             ctx.non_empty(&at.key("summary"), &operation.summary, "`summary`");
             let mut params = Names::new(NameKind::Parameter);
             let mut resolve_params = |ctx: &mut Ctx<'_>, place: Place, declared| {
@@ -56,6 +58,8 @@ pub(crate) fn resolve(
             model::Operation {
                 name: name.to_owned(),
                 rust_name,
+                query_type: (!query.is_empty()).then(|| format!("{type_name}Query")),
+                headers_type: (!headers.is_empty()).then(|| format!("{type_name}Headers")),
                 type_name,
                 summary: operation.summary.clone(),
                 description: operation.description.clone(),
@@ -206,7 +210,10 @@ fn is_scalar(table: &TypeTable, ty: &TypeRef) -> bool {
 
 fn resolve_body(ctx: &mut Ctx<'_>, table: &TypeTable, path: &Path, body: &spec::Body) -> Body {
     let type_path = path.key("type");
-    let ty = body.ty.as_ref().map(|expr| table.resolve(ctx, &type_path, expr));
+    let ty = body
+        .ty
+        .as_ref()
+        .map(|expr| table.resolve(ctx, &type_path, expr));
     match (body.format, ty) {
         (BodyFormat::Json, Some(ty)) => Body::Json(ty),
         (BodyFormat::Form, Some(ty)) => {
@@ -223,7 +230,11 @@ fn resolve_body(ctx: &mut Ctx<'_>, table: &TypeTable, path: &Path, body: &spec::
             Body::Empty
         }
         (format, None) => {
-            let format = if format == BodyFormat::Form { "form" } else { "json" };
+            let format = if format == BodyFormat::Form {
+                "form"
+            } else {
+                "json"
+            };
             ctx.at_key(path, Problem::BodyNeedsType { format });
             Body::Empty
         }

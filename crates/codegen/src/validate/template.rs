@@ -116,7 +116,13 @@ mod tests {
                 Segment::Placeholder("id".into()),
             ]
         );
-        assert_eq!(placeholders[1], Placeholder { name: "id".into(), offset: 19 });
+        assert_eq!(
+            placeholders[1],
+            Placeholder {
+                name: "id".into(),
+                offset: 19
+            }
+        );
         assert_eq!(fill(&template, "x"), "https://x/v1/x");
     }
 

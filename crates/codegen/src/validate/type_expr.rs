@@ -30,7 +30,9 @@ pub(crate) struct ExprError {
 }
 
 /// Names with a meaning of their own: a declared type cannot take them.
-pub(crate) const RESERVED: &[&str] = &["string", "integer", "number", "boolean", "json", "list", "map"];
+pub(crate) const RESERVED: &[&str] = &[
+    "string", "integer", "number", "boolean", "json", "list", "map",
+];
 
 /// Spellings from other languages, mapped to what the spec calls them (for did-you-mean).
 pub(crate) fn builtin_alias(name: &str) -> Option<&'static str> {
@@ -170,8 +172,14 @@ mod tests {
         let error = |text: &str| parse(text).err().map(|e| (e.offset, e.reason));
         assert_eq!(error(""), Some((0, "expected a type")));
         assert_eq!(error("list<string"), Some((11, "expected `>`")));
-        assert_eq!(error("list"), Some((0, "`list` and `map` need an item type, e.g. `list<string>`")));
-        assert_eq!(error("string<x>"), Some((0, "only `list` and `map` take a type argument")));
+        assert_eq!(
+            error("list"),
+            Some((0, "`list` and `map` need an item type, e.g. `list<string>`"))
+        );
+        assert_eq!(
+            error("string<x>"),
+            Some((0, "only `list` and `map` take a type argument"))
+        );
         assert_eq!(error("list<x>>"), Some((7, "`>` without `<`")));
         assert_eq!(error("a b"), Some((2, "unexpected text after the type")));
         assert_eq!(error("list<>"), Some((5, "expected a type name")));
@@ -180,6 +188,9 @@ mod tests {
     #[test]
     fn bounds_nesting() {
         let deep = format!("{}string{}", "list<".repeat(100), ">".repeat(100));
-        assert_eq!(parse(&deep).err().map(|e| e.reason), Some("types nest too deeply"));
+        assert_eq!(
+            parse(&deep).err().map(|e| e.reason),
+            Some("types nest too deeply")
+        );
     }
 }

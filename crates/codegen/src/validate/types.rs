@@ -9,7 +9,7 @@ use super::type_expr::{self, Builtin, Expr};
 use super::Ctx;
 use crate::diagnostic::{closest, NameKind, Problem};
 use crate::locate::Path;
-use crate::model::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::model::{Field, TypeDef, TypeKind, TypeRef, Variant, RESERVED_ITEMS};
 use crate::spec::{self, Map};
 
 /// What a declared type is, for rules that accept only some shapes (form bodies, parameters).
@@ -47,6 +47,7 @@ impl TypeTable {
             }
             let rust_name = names::rust_ident(name, Case::UpperCamel, "Type");
             ctx.claim(&mut rust_names, &rust_name, name, &at);
+            ctx.not_reserved(&at, NameKind::Type, name, &rust_name, RESERVED_ITEMS);
             let shape = match (&def.fields, &def.values) {
                 (Some(_), None) => Shape::Struct,
                 (None, Some(_)) => Shape::Enum,
@@ -95,12 +96,13 @@ impl TypeTable {
             Expr::Name(name, offset) => match self.by_name.get(name) {
                 Some(rust_name) => TypeRef::Named(rust_name.clone()),
                 None => {
-                    let suggestion = type_expr::builtin_alias(name)
-                        .map(str::to_owned)
-                        .or_else(|| {
-                            let declared = self.names.iter().map(String::as_str);
-                            closest(name, declared.chain(type_expr::RESERVED.iter().copied()))
-                        });
+                    let suggestion =
+                        type_expr::builtin_alias(name)
+                            .map(str::to_owned)
+                            .or_else(|| {
+                                let declared = self.names.iter().map(String::as_str);
+                                closest(name, declared.chain(type_expr::RESERVED.iter().copied()))
+                            });
                     let name = name.clone();
                     ctx.inside_value(path, *offset, Problem::UndefinedType { name, suggestion });
                     TypeRef::Json
@@ -228,9 +230,11 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
         .iter()
         .map(|def| {
             let targets = match &def.kind {
-                TypeKind::Struct { fields } => {
-                    fields.iter().filter_map(|f| direct_struct(&f.ty)).map(str::to_owned).collect()
-                }
+                TypeKind::Struct { fields } => fields
+                    .iter()
+                    .filter_map(|f| direct_struct(&f.ty))
+                    .map(str::to_owned)
+                    .collect(),
                 TypeKind::Enum { .. } => Vec::new(),
             };
             (def.rust_name.clone(), targets)
@@ -240,7 +244,8 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
         let owner = def.rust_name.clone();
         if let TypeKind::Struct { fields } = &mut def.kind {
             for field in fields {
-                field.boxed = direct_struct(&field.ty).is_some_and(|target| reaches(&edges, target, &owner));
+                field.boxed =
+                    direct_struct(&field.ty).is_some_and(|target| reaches(&edges, target, &owner));
             }
         }
     }

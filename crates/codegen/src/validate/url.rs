@@ -68,7 +68,9 @@ fn check_authority(authority: &str) -> Result<(), &'static str> {
     if let Some(host) = host {
         let label_ok = |label: &str| {
             !label.is_empty()
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         };
         if !host.split('.').all(label_ok) {
             return Err("invalid host name");
@@ -94,19 +96,40 @@ mod tests {
         ] {
             assert_eq!(check(url, UrlKind::Base), Ok(()), "{url}");
         }
-        assert_eq!(check("https://authns.beetexting.com/oauth2/token/", UrlKind::Endpoint), Ok(()));
+        assert_eq!(
+            check(
+                "https://authns.beetexting.com/oauth2/token/",
+                UrlKind::Endpoint
+            ),
+            Ok(())
+        );
         assert_eq!(check("https://docs.sms.cx/#intro", UrlKind::Link), Ok(()));
     }
 
     #[test]
     fn rejects_broken_urls() {
         let reason = |url: &str, kind| check(url, kind).err();
-        assert_eq!(reason("api.sms.cx", UrlKind::Base), Some("it must start with `https://` or `http://`"));
+        assert_eq!(
+            reason("api.sms.cx", UrlKind::Base),
+            Some("it must start with `https://` or `http://`")
+        );
         assert_eq!(reason("https://", UrlKind::Base), Some("it has no host"));
-        assert_eq!(reason("https://a b", UrlKind::Base), Some("it contains whitespace"));
-        assert_eq!(reason("https://a..b", UrlKind::Base), Some("invalid host name"));
-        assert_eq!(reason("https://a:99999", UrlKind::Base), Some("invalid port"));
-        assert_eq!(reason("https://u:p@a", UrlKind::Base), Some("credentials do not belong in the URL"));
+        assert_eq!(
+            reason("https://a b", UrlKind::Base),
+            Some("it contains whitespace")
+        );
+        assert_eq!(
+            reason("https://a..b", UrlKind::Base),
+            Some("invalid host name")
+        );
+        assert_eq!(
+            reason("https://a:99999", UrlKind::Base),
+            Some("invalid port")
+        );
+        assert_eq!(
+            reason("https://u:p@a", UrlKind::Base),
+            Some("credentials do not belong in the URL")
+        );
         assert!(reason("https://a/v1/", UrlKind::Base).is_some());
         assert!(reason("https://a/v1?x=1", UrlKind::Base).is_some());
         assert!(reason("https://a/token#x", UrlKind::Endpoint).is_some());

@@ -51,7 +51,13 @@ impl<'s> Variables<'s> {
     }
 
     /// Parses the URL template at `path` and checks its syntax with placeholders filled in.
-    pub(crate) fn url(&mut self, ctx: &mut Ctx<'_>, path: &Path, text: &str, kind: UrlKind) -> Template {
+    pub(crate) fn url(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        path: &Path,
+        text: &str,
+        kind: UrlKind,
+    ) -> Template {
         let template = self.template(ctx, path, text);
         if let Err(reason) = url::check(&template::fill(&template, FILLER), kind) {
             let url = text.to_owned();
@@ -61,7 +67,12 @@ impl<'s> Variables<'s> {
     }
 
     /// The static headers under `path`.
-    pub(crate) fn headers(&mut self, ctx: &mut Ctx<'_>, path: &Path, headers: &Map<String>) -> Vec<Header> {
+    pub(crate) fn headers(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        path: &Path,
+        headers: &Map<String>,
+    ) -> Vec<Header> {
         let mut names = Names::new(NameKind::Header);
         headers
             .iter()

@@ -35,6 +35,7 @@ pub(crate) fn resolve(
             let at = events_path.key(name);
             let rust_name = names::rust_ident(name, Case::UpperCamel, "Event");
             ctx.claim(&mut rust_names, &rust_name, name, &at);
+            let payload_type = format!("{rust_name}Event");
             let fields_path = at.key("fields");
             if let Some(tag) = &webhooks.tag {
                 if event.fields.contains_key(tag) {
@@ -45,6 +46,7 @@ pub(crate) fn resolve(
             Event {
                 name: name.to_owned(),
                 rust_name,
+                payload_type,
                 description: event.description.clone(),
                 fields: types::resolve_fields(ctx, table, &fields_path, &event.fields),
             }

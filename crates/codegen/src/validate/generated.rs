@@ -1,0 +1,87 @@
+//! Names the generated crate defines itself: spec names must not become them, and the types
+//! it derives from operations and events must not clash with declared ones.
+
+use std::collections::HashSet;
+
+use super::names::Names;
+use super::Ctx;
+use crate::diagnostic::{NameKind, Problem};
+use crate::locate::Path;
+use crate::model::{
+    AuthScheme, Operation, TypeDef, Variable, Webhooks, RESERVED_BUILDER_METHODS, RESERVED_ITEMS,
+};
+
+/// Variables and auth schemes both become `ClientBuilder` methods: they must differ from each
+/// other and from the builder's own methods.
+pub(crate) fn check_client_settings(
+    ctx: &mut Ctx<'_>,
+    root: &Path,
+    variables: &[Variable],
+    auth: &[AuthScheme],
+) {
+    let mut settings = Names::new(NameKind::ClientSetting);
+    for scheme in auth {
+        let at = root.key("auth").key(&scheme.name);
+        // Clashes between schemes are already reported.
+        let _ = settings.claim(&scheme.rust_name, &scheme.name, ctx.key_location(&at));
+        let kind = NameKind::AuthScheme;
+        ctx.not_reserved(
+            &at,
+            kind,
+            &scheme.name,
+            &scheme.rust_name,
+            RESERVED_BUILDER_METHODS,
+        );
+    }
+    for variable in variables {
+        let at = root.key("variables").key(&variable.name);
+        ctx.claim(&mut settings, &variable.rust_name, &variable.name, &at);
+        let kind = NameKind::Variable;
+        ctx.not_reserved(
+            &at,
+            kind,
+            &variable.name,
+            &variable.rust_name,
+            RESERVED_BUILDER_METHODS,
+        );
+    }
+}
+
+/// The types the generated crate derives from operations and events (`SendSmsQuery`,
+/// `ContactCreatedEvent`) must not take the name of a declared type, a reserved item, or each
+/// other.
+pub(crate) fn check_derived_types(
+    ctx: &mut Ctx<'_>,
+    root: &Path,
+    types: &[TypeDef],
+    operations: &[Operation],
+    webhooks: Option<&Webhooks>,
+) {
+    let mut taken: HashSet<&str> = RESERVED_ITEMS.iter().copied().collect();
+    taken.extend(types.iter().map(|ty| ty.rust_name.as_str()));
+    let derived_from_operations = operations.iter().flat_map(|op| {
+        let at = root.key("operations").key(&op.name);
+        let names = [&op.query_type, &op.headers_type];
+        names
+            .into_iter()
+            .flatten()
+            .map(move |name| (NameKind::Operation, &op.name, name, at.clone()))
+    });
+    let derived_from_events = webhooks
+        .into_iter()
+        .flat_map(|webhooks| &webhooks.events)
+        .map(|event| {
+            let at = root.key("webhooks").key("events").key(&event.name);
+            (NameKind::Event, &event.name, &event.payload_type, at)
+        });
+    for (kind, name, rust_name, at) in derived_from_operations.chain(derived_from_events) {
+        if !taken.insert(rust_name) {
+            let problem = Problem::ReservedName {
+                kind,
+                name: name.clone(),
+                rust_name: rust_name.clone(),
+            };
+            ctx.at_key(&at, problem);
+        }
+    }
+}
