@@ -10,20 +10,16 @@ use crate::model::{Body, Field, Operation, Param, Segment, TypeRef};
 /// The parameter structs of every operation (`SendSmsQuery`, ...), emitted beside the types.
 pub(crate) fn parameter_structs(operations: &[Operation]) -> TokenStream {
     let items = operations.iter().flat_map(|op| {
-        [("Query", "query parameters", &op.query), ("Headers", "request headers", &op.headers)]
+        [(&op.query_type, "query parameters", &op.query), (&op.headers_type, "request headers", &op.headers)]
             .into_iter()
-            .filter(|(_, _, params)| !params.is_empty())
-            .map(move |(suffix, what, params)| {
+            .filter_map(|(name, what, params)| name.as_ref().map(|name| (name, what, params)))
+            .map(move |(name, what, params)| {
                 let doc = docs(&format!("The {what} of [`Client::{}`].", op.rust_name.trim_start_matches("r#")));
                 let fields: Vec<Field> = params.iter().map(param_field).collect();
-                struct_item(&params_struct_name(op, suffix), &doc, &fields)
+                struct_item(name, &doc, &fields)
             })
     });
     quote!(#(#items)*)
-}
-
-fn params_struct_name(op: &Operation, suffix: &str) -> String {
-    format!("{}{suffix}", op.type_name)
 }
 
 /// A parameter as a field of its operation's parameter struct.
@@ -57,14 +53,13 @@ fn method(op: &Operation) -> TokenStream {
         args.push(quote!(#arg: #ty));
     }
     let mut calls = Vec::new();
-    for (suffix, arg_name, params) in [("Query", "query", &op.query), ("Headers", "headers", &op.headers)] {
-        if params.is_empty() {
-            continue;
-        }
+    for (struct_name, arg_name, add, params) in
+        [(&op.query_type, "query", "query", &op.query), (&op.headers_type, "headers", "header", &op.headers)]
+    {
+        let Some(struct_name) = struct_name else { continue };
         let arg = format_ident!("{arg_name}");
-        let ty = ident(&params_struct_name(op, suffix));
+        let ty = ident(struct_name);
         args.push(quote!(#arg: &#ty));
-        let add = if suffix == "Query" { "query" } else { "header" };
         calls.extend(params.iter().map(|p| add_param(add, &arg, p)));
     }
     match &op.body {

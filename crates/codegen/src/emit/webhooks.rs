@@ -1,7 +1,7 @@
 //! Webhook payloads decoded into one `WebhookEvent` enum that never fails on a new event name.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::names::{docs, ident};
 use super::types::struct_item;
@@ -15,11 +15,11 @@ pub(crate) fn webhooks(title: &str, webhooks: &Webhooks) -> TokenStream {
             event.description.as_deref().unwrap_or(&event.name),
             event.name
         ));
-        struct_item(&payload_struct(&event.rust_name), &doc, &event.fields)
+        struct_item(&event.payload_type, &doc, &event.fields)
     });
     let variants = webhooks.events.iter().map(|event| {
         let variant = ident(&event.rust_name);
-        let payload = format_ident!("{}", payload_struct(&event.rust_name));
+        let payload = ident(&event.payload_type);
         let doc = docs(&format!("`{}`: {}", event.name, event.description.as_deref().unwrap_or("")));
         quote!(#doc #variant(#payload),)
     });
@@ -105,9 +105,4 @@ pub(crate) fn webhooks(title: &str, webhooks: &Webhooks) -> TokenStream {
             }
         }
     }
-}
-
-/// The struct holding an event's payload: `ContactCreated` -> `ContactCreatedEvent`.
-fn payload_struct(rust_name: &str) -> String {
-    format!("{}Event", rust_name.trim_start_matches("r#"))
 }
