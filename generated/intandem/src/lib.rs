@@ -329,7 +329,7 @@ impl Client {
                 "/oauth/userinfo",
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         call.send().await
     }
     /// List or search clients
@@ -347,7 +347,7 @@ impl Client {
                 "/platform/v1/clients",
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.query_opt("search_term", query.search_term.as_ref());
         let call = call.query_opt("search_by", query.search_by.as_ref());
         let call = call.query_opt("page", query.page.as_ref());
@@ -371,7 +371,7 @@ impl Client {
                 "/platform/v1/clients",
             )
             .scopes(&[])
-            .success(&[200u16, 201u16]);
+            .success(&[200, 201]);
         let call = call.header_opt("X-On-Behalf-Of", headers.x_on_behalf_of.as_ref());
         let call = call.json(body);
         let call = call.envelope("data");
@@ -395,7 +395,7 @@ impl Client {
                 ),
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.header_opt("X-On-Behalf-Of", headers.x_on_behalf_of.as_ref());
         let call = call.envelope("data");
         call.send().await
@@ -419,7 +419,7 @@ impl Client {
                 ),
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.header_opt("X-On-Behalf-Of", headers.x_on_behalf_of.as_ref());
         let call = call.json(body);
         let call = call.envelope("data");
@@ -443,7 +443,7 @@ impl Client {
                 ),
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.header_opt("X-On-Behalf-Of", headers.x_on_behalf_of.as_ref());
         call.send().await
     }
@@ -465,7 +465,7 @@ impl Client {
                 ),
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.header_opt("X-On-Behalf-Of", headers.x_on_behalf_of.as_ref());
         let call = call.envelope("data");
         call.send().await
@@ -485,7 +485,7 @@ impl Client {
                 "/platform/v1/scheduling/appointments",
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.query_opt("client_id", query.client_id.as_ref());
         let call = call.query_opt("state", query.state.as_ref());
         let call = call.query_opt("page", query.page.as_ref());

@@ -420,7 +420,7 @@ impl Client {
                 "/message/sendsms",
             )
             .scopes(&["https://com.beetexting.scopes/SendMessage"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.query("from", &query.from);
         let call = call.query("to", &query.to);
         let call = call.query("text", &query.text);
@@ -447,7 +447,7 @@ impl Client {
                 ),
             )
             .scopes(&["https://com.beetexting.scopes/SendMessage"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.query("from", &query.from);
         let call = call.query("to", &query.to);
         let call = call.query("text", &query.text);
@@ -468,7 +468,7 @@ impl Client {
                 ),
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         call.send().await
     }
     /// List webhook subscriptions
@@ -482,7 +482,7 @@ impl Client {
                 "/webhooksubscription/all",
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         call.send().await
     }
     /// Subscribe a URL to message events
@@ -502,7 +502,7 @@ impl Client {
                 "/webhooksubscription",
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -520,7 +520,7 @@ impl Client {
                 ),
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         call.send().await
     }
     /// Create a custom consent
@@ -537,7 +537,7 @@ impl Client {
                 "/customconsent",
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -555,7 +555,7 @@ impl Client {
                 ),
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         call.send().await
     }
     /// Change a custom consent
@@ -576,7 +576,7 @@ impl Client {
                 ),
             )
             .scopes(&[])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }

@@ -437,7 +437,7 @@ impl Client {
             .api
             .request(::provider_runtime::__private::Method::POST, "/sms")
             .scopes(&["sms"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -451,7 +451,7 @@ impl Client {
             .api
             .request(::provider_runtime::__private::Method::POST, "/sms/estimate")
             .scopes(&["sms"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -471,7 +471,7 @@ impl Client {
                 ),
             )
             .scopes(&["sms"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         call.send().await
     }
     /// Get the delivery report of one message
@@ -490,7 +490,7 @@ impl Client {
                 ),
             )
             .scopes(&["reports"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.envelope("data");
         call.send().await
     }
@@ -507,7 +507,7 @@ impl Client {
                 "/account/balance",
             )
             .scopes(&["account"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         call.send().await
     }
     /// List contact groups
@@ -520,7 +520,7 @@ impl Client {
             .api
             .request(::provider_runtime::__private::Method::GET, "/groups")
             .scopes(&["groups"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.envelope("data");
         call.send().await
     }
@@ -534,7 +534,7 @@ impl Client {
             .api
             .request(::provider_runtime::__private::Method::POST, "/groups")
             .scopes(&["groups"])
-            .success(&[200u16, 201u16]);
+            .success(&[200, 201]);
         let call = call.json(body);
         let call = call.envelope("info");
         call.send().await
@@ -555,7 +555,7 @@ impl Client {
                 ),
             )
             .scopes(&["groups"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.query_opt("short_response", query.short_response.as_ref());
         let call = call.query_opt("limit", query.limit.as_ref());
         let call = call.query_opt("next", query.next.as_ref());
@@ -582,7 +582,7 @@ impl Client {
                 ),
             )
             .scopes(&["groups"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -608,7 +608,7 @@ impl Client {
                 ),
             )
             .scopes(&["groups"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -628,7 +628,7 @@ impl Client {
                 ),
             )
             .scopes(&["groups"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         call.send().await
     }
     /// List the scopes granted to the calling application
@@ -644,7 +644,7 @@ impl Client {
                 "/applications/scopes",
             )
             .scopes(&["applications"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         call.send().await
     }
 }

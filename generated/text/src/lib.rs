@@ -495,7 +495,7 @@ impl Client {
                 "/agent/action/list_chats",
             )
             .scopes(&["chats--all:ro"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -512,7 +512,7 @@ impl Client {
                 "/agent/action/get_chat",
             )
             .scopes(&["chats--all:ro"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -529,7 +529,7 @@ impl Client {
                 "/agent/action/list_threads",
             )
             .scopes(&["chats--all:ro"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -546,7 +546,7 @@ impl Client {
                 "/agent/action/start_chat",
             )
             .scopes(&["chats--all:rw"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -563,7 +563,7 @@ impl Client {
                 "/agent/action/send_event",
             )
             .scopes(&["chats--all:rw"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -580,7 +580,7 @@ impl Client {
                 "/agent/action/deactivate_chat",
             )
             .scopes(&["chats--all:rw"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -597,7 +597,7 @@ impl Client {
                 "/agent/action/transfer_chat",
             )
             .scopes(&["chats--all:rw"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -617,7 +617,7 @@ impl Client {
                 "/agent/action/list_customers",
             )
             .scopes(&["customers:ro"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -634,7 +634,7 @@ impl Client {
                 "/agent/action/set_routing_status",
             )
             .scopes(&["agents--my:rw"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -651,7 +651,7 @@ impl Client {
                 "/configuration/action/list_agents",
             )
             .scopes(&["agents--all:ro"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -668,7 +668,7 @@ impl Client {
                 "/configuration/action/list_groups",
             )
             .scopes(&["groups--all:ro"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }
@@ -688,7 +688,7 @@ impl Client {
                 "/configuration/action/register_webhook",
             )
             .scopes(&["webhooks.configuration:rw"])
-            .success(&[200u16, 201u16, 202u16, 204u16]);
+            .success(&[200, 201, 202, 204]);
         let call = call.json(body);
         call.send().await
     }

@@ -75,7 +75,7 @@ fn method(op: &Operation) -> TokenStream {
     let response = op.response.as_ref().map_or_else(|| quote!(()), type_tokens);
     let path = path_expression(op);
     let scopes = &op.scopes;
-    let success = &op.success;
+    let success = op.success.iter().map(|status| proc_macro2::Literal::u16_unsuffixed(*status));
     let envelope = op.envelope.as_ref().map(|field| quote!(let call = call.envelope(#field);));
     let scope_doc = if scopes.is_empty() {
         String::new()
