@@ -61,8 +61,6 @@ async fn an_agent_signs_in_on_a_tenant_domain_with_a_port() {
 }
 
 #[tokio::test]
-#[ignore = "generated-client bug: `.password(email, password)` before `.oauth2_public(..)` is silently dropped, and the \
-            first call fails with `ReauthorizationRequired`"]
 async fn the_login_holds_whichever_order_the_builder_is_called_in() {
     let tenant = CloudCx::start().await;
     let client = builder(&tenant)

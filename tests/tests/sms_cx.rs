@@ -108,8 +108,6 @@ async fn groups_are_listed_and_created() {
 }
 
 #[tokio::test]
-#[ignore = "generated-client bug: `.client_credentials(scopes)` before `.oauth2(..)` is silently dropped (and `.oauth2` resets \
-            the grant to every scope), so the application is granted more than it asked for"]
 async fn the_scope_subset_holds_whichever_order_the_builder_is_called_in() {
     let provider = SmsCx::start().await;
     let client = base(&provider)

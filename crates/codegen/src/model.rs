@@ -57,6 +57,8 @@ pub const RESERVED_BUILDER_METHODS: &[&str] = &[
     "build",
     "client_credentials",
     "from_env",
+    "grant",
+    "http",
     "http_client",
     "password",
     "timeout",

@@ -67,9 +67,15 @@ pub enum Error {
     #[error("authorization state mismatch: the callback does not belong to this authorization request")]
     StateMismatch,
 
-    /// The token expired and there is no refresh token or grant to get a new one without the user.
-    #[error("the access token expired and cannot be renewed without the user: authorize again")]
-    ReauthorizationRequired,
+    /// The token expired and only the user can grant a new one: there is no refresh token, or
+    /// the provider refused it, and no grant runs without the user. Send them through
+    /// authorization again.
+    #[error("the access token expired and cannot be renewed without the user: authorize again{}",
+        refused.as_deref().map(|e| format!(" (the refresh token was refused: `{e}`)")).unwrap_or_default())]
+    ReauthorizationRequired {
+        /// The provider's OAuth error for the refused refresh token (`invalid_grant`), if one was tried.
+        refused: Option<String>,
+    },
 
     /// A response body could not be decoded into the expected type.
     #[error("could not decode {what}: {message}; body starts with: {excerpt:?}")]
@@ -114,6 +120,7 @@ impl Error {
     pub fn oauth_error(&self) -> Option<&str> {
         match self {
             Error::OAuth { error, .. } => Some(error),
+            Error::ReauthorizationRequired { refused } => refused.as_deref(),
             _ => None,
         }
     }

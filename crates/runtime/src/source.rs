@@ -114,7 +114,10 @@ impl TokenSource {
             match self.oauth.refresh(refresh_token).await {
                 Ok(token) => return Ok(token),
                 // A dead refresh token falls back to the grant, when there is one to run.
-                Err(Error::OAuth { ref error, .. }) if error == "invalid_grant" && !matches!(self.renewal, Renewal::Reauthorize) => {
+                Err(Error::OAuth { ref error, .. }) if error == "invalid_grant" => {
+                    if matches!(self.renewal, Renewal::Reauthorize) {
+                        return Err(Error::ReauthorizationRequired { refused: Some(error.clone()) });
+                    }
                     tracing::debug!("refresh token rejected; running the grant again");
                 }
                 Err(error) => return Err(error),
@@ -123,7 +126,7 @@ impl TokenSource {
         match &self.renewal {
             Renewal::ClientCredentials { scopes: s } => self.oauth.client_credentials(&as_strs(s)).await,
             Renewal::Password { username, password, scopes: s } => self.oauth.password(username, password, &as_strs(s)).await,
-            Renewal::Reauthorize => Err(Error::ReauthorizationRequired),
+            Renewal::Reauthorize => Err(Error::ReauthorizationRequired { refused: None }),
         }
     }
 }

@@ -290,11 +290,13 @@ async fn without_a_refresh_token_or_grant_the_user_must_authorize_again() {
         .await;
 
     let no_refresh_token = source_for(&server, refresh_only(), None, Some(expired_token("at-0", None)));
-    assert!(matches!(no_refresh_token.token().await, Err(Error::ReauthorizationRequired)));
+    assert!(matches!(no_refresh_token.token().await, Err(Error::ReauthorizationRequired { refused: None })));
     assert!(requests_to(&server, TOKEN_PATH).await.is_empty(), "nothing to send");
 
     let dead_refresh_token = source_for(&server, refresh_only(), None, Some(expired_token("at-0", Some("rt-dead"))));
-    assert_eq!(dead_refresh_token.token().await.unwrap_err().oauth_error(), Some("invalid_grant"));
+    let error = dead_refresh_token.token().await.unwrap_err();
+    assert!(matches!(error, Error::ReauthorizationRequired { .. }), "{error:?}");
+    assert_eq!(error.oauth_error(), Some("invalid_grant"));
 }
 
 #[tokio::test]

@@ -52,18 +52,18 @@ pub struct Client {
 pub struct ClientBuilder {
     domain: ::std::option::Option<::std::string::String>,
     oauth2: ::std::option::Option<OAuth2Setup>,
+    grant: ::std::option::Option<::provider_runtime::Renewal>,
     token_url: ::std::option::Option<::std::string::String>,
     token_store: ::std::option::Option<::std::sync::Arc<dyn ::provider_runtime::TokenStore>>,
     base_url: ::std::option::Option<::std::string::String>,
     http: ::std::option::Option<::provider_runtime::__private::reqwest::ClientBuilder>,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
-/// The OAuth client and grant chosen on a [`ClientBuilder`].
+/// The OAuth client chosen on a [`ClientBuilder`].
 #[derive(Debug)]
 struct OAuth2Setup {
     client_id: ::std::string::String,
     client_secret: ::std::option::Option<::provider_runtime::ClientSecret>,
-    renewal: ::std::option::Option<::provider_runtime::Renewal>,
 }
 impl ClientBuilder {
     /// Signs in with the password grant (RFC 6749 §4.3); the login is sent as `email`.
@@ -72,14 +72,11 @@ impl ClientBuilder {
         email: impl Into<::std::string::String>,
         password: impl Into<::provider_runtime::Password>,
     ) -> Self {
-        let renewal = ::provider_runtime::Renewal::Password {
+        self.grant = Some(::provider_runtime::Renewal::Password {
             username: email.into(),
             password: password.into(),
             scopes: ::std::vec![],
-        };
-        if let Some(setup) = &mut self.oauth2 {
-            setup.renewal = Some(renewal);
-        }
+        });
         self
     }
 }
@@ -103,7 +100,6 @@ impl ClientBuilder {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
             client_secret: Some(client_secret.into()),
-            renewal: None,
         });
         self
     }
@@ -115,7 +111,6 @@ impl ClientBuilder {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
             client_secret: None,
-            renewal: None,
         });
         self
     }
@@ -158,23 +153,21 @@ impl ClientBuilder {
             self.domain = Some(value);
         }
         if ::provider_runtime::env_var("CLOUDCX_CLIENT_ID").is_some() {
-            let mut setup = OAuth2Setup {
+            self.oauth2 = Some(OAuth2Setup {
                 client_id: ::provider_runtime::required_env_var("CLOUDCX_CLIENT_ID")?,
                 client_secret: ::provider_runtime::env_var("CLOUDCX_CLIENT_SECRET")
                     .map(::provider_runtime::ClientSecret::new),
-                renewal: None,
-            };
+            });
             if let Some(login) = ::provider_runtime::env_var("CLOUDCX_EMAIL") {
                 let password = ::provider_runtime::Password::new(
                     ::provider_runtime::required_env_var("CLOUDCX_PASSWORD")?,
                 );
-                setup.renewal = Some(::provider_runtime::Renewal::Password {
+                self.grant = Some(::provider_runtime::Renewal::Password {
                     username: login,
                     password,
                     scopes: ::std::vec![],
                 });
             }
-            self.oauth2 = Some(setup);
             return Ok(self);
         }
         Err(::provider_runtime::Error::MissingEnv(
@@ -231,8 +224,8 @@ impl ClientBuilder {
                 setup.client_secret,
                 transport.clone(),
             )?;
-            let renewal = setup
-                .renewal
+            let renewal = self
+                .grant
                 .unwrap_or(::provider_runtime::Renewal::Reauthorize);
             let source = ::std::sync::Arc::new(::provider_runtime::TokenSource::new(
                 client,

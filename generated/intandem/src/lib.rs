@@ -58,6 +58,7 @@ pub struct Client {
 pub struct ClientBuilder {
     brand_host: ::std::option::Option<::std::string::String>,
     oauth2: ::std::option::Option<OAuth2Setup>,
+    grant: ::std::option::Option<::provider_runtime::Renewal>,
     token_url: ::std::option::Option<::std::string::String>,
     authorize_url: ::std::option::Option<::std::string::String>,
     token_store: ::std::option::Option<::std::sync::Arc<dyn ::provider_runtime::TokenStore>>,
@@ -65,12 +66,11 @@ pub struct ClientBuilder {
     http: ::std::option::Option<::provider_runtime::__private::reqwest::ClientBuilder>,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
-/// The OAuth client and grant chosen on a [`ClientBuilder`].
+/// The OAuth client chosen on a [`ClientBuilder`].
 #[derive(Debug)]
 struct OAuth2Setup {
     client_id: ::std::string::String,
     client_secret: ::std::option::Option<::provider_runtime::ClientSecret>,
-    renewal: ::std::option::Option<::provider_runtime::Renewal>,
 }
 impl ClientBuilder {}
 impl ClientBuilder {
@@ -92,7 +92,6 @@ impl ClientBuilder {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
             client_secret: Some(client_secret.into()),
-            renewal: None,
         });
         self
     }
@@ -103,7 +102,6 @@ impl ClientBuilder {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
             client_secret: None,
-            renewal: None,
         });
         self
     }
@@ -151,13 +149,11 @@ impl ClientBuilder {
             self.brand_host = Some(value);
         }
         if ::provider_runtime::env_var("INTANDEM_CLIENT_ID").is_some() {
-            let setup = OAuth2Setup {
+            self.oauth2 = Some(OAuth2Setup {
                 client_id: ::provider_runtime::required_env_var("INTANDEM_CLIENT_ID")?,
                 client_secret: ::provider_runtime::env_var("INTANDEM_CLIENT_SECRET")
                     .map(::provider_runtime::ClientSecret::new),
-                renewal: None,
-            };
-            self.oauth2 = Some(setup);
+            });
             return Ok(self);
         }
         Err(::provider_runtime::Error::MissingEnv(
@@ -213,8 +209,8 @@ impl ClientBuilder {
                 setup.client_secret,
                 transport.clone(),
             )?;
-            let renewal = setup
-                .renewal
+            let renewal = self
+                .grant
                 .unwrap_or(::provider_runtime::Renewal::Reauthorize);
             let source = ::std::sync::Arc::new(::provider_runtime::TokenSource::new(
                 client,

@@ -115,6 +115,7 @@ pub struct ClientBuilder {
     stage: ::std::option::Option<::std::string::String>,
     oauth2: ::std::option::Option<OAuth2Setup>,
     api_key: ::std::option::Option<::provider_runtime::ApiKey>,
+    grant: ::std::option::Option<::provider_runtime::Renewal>,
     token_url: ::std::option::Option<::std::string::String>,
     authorize_url: ::std::option::Option<::std::string::String>,
     token_store: ::std::option::Option<::std::sync::Arc<dyn ::provider_runtime::TokenStore>>,
@@ -122,12 +123,11 @@ pub struct ClientBuilder {
     http: ::std::option::Option<::provider_runtime::__private::reqwest::ClientBuilder>,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
-/// The OAuth client and grant chosen on a [`ClientBuilder`].
+/// The OAuth client chosen on a [`ClientBuilder`].
 #[derive(Debug)]
 struct OAuth2Setup {
     client_id: ::std::string::String,
     client_secret: ::std::option::Option<::provider_runtime::ClientSecret>,
-    renewal: ::std::option::Option<::provider_runtime::Renewal>,
 }
 impl ClientBuilder {}
 impl ClientBuilder {
@@ -149,7 +149,6 @@ impl ClientBuilder {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
             client_secret: Some(client_secret.into()),
-            renewal: None,
         });
         self
     }
@@ -204,14 +203,12 @@ impl ClientBuilder {
             self.stage = Some(value);
         }
         if ::provider_runtime::env_var("ITCTXT_CLIENT_ID").is_some() {
-            let setup = OAuth2Setup {
+            self.oauth2 = Some(OAuth2Setup {
                 client_id: ::provider_runtime::required_env_var("ITCTXT_CLIENT_ID")?,
                 client_secret: Some(::provider_runtime::ClientSecret::new(
                     ::provider_runtime::required_env_var("ITCTXT_CLIENT_SECRET")?,
                 )),
-                renewal: None,
-            };
-            self.oauth2 = Some(setup);
+            });
             self.api_key = Some(::provider_runtime::required_env_var("ITCTXT_API_KEY")?.into());
             return Ok(self);
         }
@@ -279,8 +276,8 @@ impl ClientBuilder {
                 setup.client_secret,
                 transport.clone(),
             )?;
-            let renewal = setup
-                .renewal
+            let renewal = self
+                .grant
                 .unwrap_or(::provider_runtime::Renewal::Reauthorize);
             let source = ::std::sync::Arc::new(::provider_runtime::TokenSource::new(
                 client,

@@ -196,32 +196,29 @@ pub struct Client {
 pub struct ClientBuilder {
     oauth2: ::std::option::Option<OAuth2Setup>,
     api_key: ::std::option::Option<::provider_runtime::ApiKey>,
+    grant: ::std::option::Option<::provider_runtime::Renewal>,
     token_url: ::std::option::Option<::std::string::String>,
     token_store: ::std::option::Option<::std::sync::Arc<dyn ::provider_runtime::TokenStore>>,
     base_url: ::std::option::Option<::std::string::String>,
     http: ::std::option::Option<::provider_runtime::__private::reqwest::ClientBuilder>,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
-/// The OAuth client and grant chosen on a [`ClientBuilder`].
+/// The OAuth client chosen on a [`ClientBuilder`].
 #[derive(Debug)]
 struct OAuth2Setup {
     client_id: ::std::string::String,
     client_secret: ::std::option::Option<::provider_runtime::ClientSecret>,
-    renewal: ::std::option::Option<::provider_runtime::Renewal>,
 }
 impl ClientBuilder {
     /// Renews tokens with the client credentials grant (RFC 6749 §4.4), asking for `scopes`
     /// (none: the scopes the provider grants by default).
     pub fn client_credentials(mut self, scopes: impl IntoIterator<Item = Scope>) -> Self {
-        let renewal = ::provider_runtime::Renewal::ClientCredentials {
+        self.grant = Some(::provider_runtime::Renewal::ClientCredentials {
             scopes: scopes
                 .into_iter()
                 .map(|scope| scope.as_str().to_owned())
                 .collect(),
-        };
-        if let Some(setup) = &mut self.oauth2 {
-            setup.renewal = Some(renewal);
-        }
+        });
         self
     }
 }
@@ -237,9 +234,6 @@ impl ClientBuilder {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
             client_secret: Some(client_secret.into()),
-            renewal: Some(::provider_runtime::Renewal::ClientCredentials {
-                scopes: ::std::vec![],
-            }),
         });
         self
     }
@@ -286,16 +280,12 @@ impl ClientBuilder {
     /// Reads template variables and credentials from the environment (see [`Client::from_env`]).
     pub fn from_env(mut self) -> Result<Self> {
         if ::provider_runtime::env_var("SMS_CX_CLIENT_ID").is_some() {
-            let setup = OAuth2Setup {
+            self.oauth2 = Some(OAuth2Setup {
                 client_id: ::provider_runtime::required_env_var("SMS_CX_CLIENT_ID")?,
                 client_secret: Some(::provider_runtime::ClientSecret::new(
                     ::provider_runtime::required_env_var("SMS_CX_CLIENT_SECRET")?,
                 )),
-                renewal: Some(::provider_runtime::Renewal::ClientCredentials {
-                    scopes: ::std::vec![],
-                }),
-            };
-            self.oauth2 = Some(setup);
+            });
             return Ok(self);
         }
         if ::provider_runtime::env_var("SMS_CX_API_KEY").is_some() {
@@ -351,9 +341,11 @@ impl ClientBuilder {
                 setup.client_secret,
                 transport.clone(),
             )?;
-            let renewal = setup
-                .renewal
-                .unwrap_or(::provider_runtime::Renewal::Reauthorize);
+            let renewal = self
+                .grant
+                .unwrap_or(::provider_runtime::Renewal::ClientCredentials {
+                    scopes: ::std::vec![],
+                });
             let source = ::std::sync::Arc::new(::provider_runtime::TokenSource::new(
                 client,
                 renewal,

@@ -148,6 +148,7 @@ pub struct ClientBuilder {
         ::std::string::String,
         ::provider_runtime::PersonalAccessToken,
     )>,
+    grant: ::std::option::Option<::provider_runtime::Renewal>,
     token_url: ::std::option::Option<::std::string::String>,
     authorize_url: ::std::option::Option<::std::string::String>,
     token_store: ::std::option::Option<::std::sync::Arc<dyn ::provider_runtime::TokenStore>>,
@@ -155,12 +156,11 @@ pub struct ClientBuilder {
     http: ::std::option::Option<::provider_runtime::__private::reqwest::ClientBuilder>,
     timeout: ::std::option::Option<::std::time::Duration>,
 }
-/// The OAuth client and grant chosen on a [`ClientBuilder`].
+/// The OAuth client chosen on a [`ClientBuilder`].
 #[derive(Debug)]
 struct OAuth2Setup {
     client_id: ::std::string::String,
     client_secret: ::std::option::Option<::provider_runtime::ClientSecret>,
-    renewal: ::std::option::Option<::provider_runtime::Renewal>,
 }
 impl ClientBuilder {}
 impl ClientBuilder {
@@ -179,7 +179,6 @@ impl ClientBuilder {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
             client_secret: Some(client_secret.into()),
-            renewal: None,
         });
         self
     }
@@ -194,7 +193,6 @@ impl ClientBuilder {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
             client_secret: None,
-            renewal: None,
         });
         self
     }
@@ -250,13 +248,11 @@ impl ClientBuilder {
     /// Reads template variables and credentials from the environment (see [`Client::from_env`]).
     pub fn from_env(mut self) -> Result<Self> {
         if ::provider_runtime::env_var("TEXT_CLIENT_ID").is_some() {
-            let setup = OAuth2Setup {
+            self.oauth2 = Some(OAuth2Setup {
                 client_id: ::provider_runtime::required_env_var("TEXT_CLIENT_ID")?,
                 client_secret: ::provider_runtime::env_var("TEXT_CLIENT_SECRET")
                     .map(::provider_runtime::ClientSecret::new),
-                renewal: None,
-            };
-            self.oauth2 = Some(setup);
+            });
             return Ok(self);
         }
         if ::provider_runtime::env_var("TEXT_PAT_ID").is_some() {
@@ -321,8 +317,8 @@ impl ClientBuilder {
                 setup.client_secret,
                 transport.clone(),
             )?;
-            let renewal = setup
-                .renewal
+            let renewal = self
+                .grant
                 .unwrap_or(::provider_runtime::Renewal::Reauthorize);
             let source = ::std::sync::Arc::new(::provider_runtime::TokenSource::new(
                 client,

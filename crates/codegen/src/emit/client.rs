@@ -152,10 +152,14 @@ fn builder(provider: &Provider) -> TokenStream {
         quote!(#field: ::std::option::Option<#ty>,)
     });
     let scheme_setters = provider.auth.iter().map(|scheme| scheme_setter(provider, scheme));
-    let oauth_setup = oauth2(provider).map(|(scheme, oauth2)| oauth_setup(scheme, oauth2));
+    let oauth_setup = oauth2(provider).map(|(_, oauth2)| oauth_setup(oauth2));
     let endpoint_fields = oauth2(provider).map(|(_, o)| {
         let authorize = o.authorize_url.as_ref().map(|_| quote!(authorize_url: ::std::option::Option<::std::string::String>,));
-        quote!(token_url: ::std::option::Option<::std::string::String>, #authorize)
+        quote! {
+            grant: ::std::option::Option<::provider_runtime::Renewal>,
+            token_url: ::std::option::Option<::std::string::String>,
+            #authorize
+        }
     });
     let endpoint_setters = oauth2(provider).map(|(_, o)| {
         let authorize = o.authorize_url.as_ref().map(|_| {
@@ -239,8 +243,7 @@ fn builder(provider: &Provider) -> TokenStream {
 }
 
 /// The private record of the OAuth client and grant chosen on the builder.
-fn oauth_setup(scheme: &AuthScheme, oauth2: &OAuth2) -> TokenStream {
-    let field = ident(&scheme.rust_name);
+fn oauth_setup(oauth2: &OAuth2) -> TokenStream {
     let client_credentials = oauth2.grants.contains(&Grant::ClientCredentials).then(|| {
         let scopes = scopes_argument(oauth2);
         let to_strings = scopes_to_strings(oauth2, quote!(scopes));
@@ -248,10 +251,7 @@ fn oauth_setup(scheme: &AuthScheme, oauth2: &OAuth2) -> TokenStream {
             /// Renews tokens with the client credentials grant (RFC 6749 §4.4), asking for `scopes`
             /// (none: the scopes the provider grants by default).
             pub fn client_credentials(mut self, #scopes) -> Self {
-                let renewal = ::provider_runtime::Renewal::ClientCredentials { scopes: #to_strings };
-                if let Some(setup) = &mut self.#field {
-                    setup.renewal = Some(renewal);
-                }
+                self.grant = Some(::provider_runtime::Renewal::ClientCredentials { scopes: #to_strings });
                 self
             }
         }
@@ -266,21 +266,17 @@ fn oauth_setup(scheme: &AuthScheme, oauth2: &OAuth2) -> TokenStream {
         quote! {
             #doc
             pub fn password(mut self, #login: impl Into<::std::string::String>, password: impl Into<::provider_runtime::Password>) -> Self {
-                let renewal = ::provider_runtime::Renewal::Password { username: #login.into(), password: password.into(), scopes: #scopes };
-                if let Some(setup) = &mut self.#field {
-                    setup.renewal = Some(renewal);
-                }
+                self.grant = Some(::provider_runtime::Renewal::Password { username: #login.into(), password: password.into(), scopes: #scopes });
                 self
             }
         }
     });
     quote! {
-        /// The OAuth client and grant chosen on a [`ClientBuilder`].
+        /// The OAuth client chosen on a [`ClientBuilder`].
         #[derive(Debug)]
         struct OAuth2Setup {
             client_id: ::std::string::String,
             client_secret: ::std::option::Option<::provider_runtime::ClientSecret>,
-            renewal: ::std::option::Option<::provider_runtime::Renewal>,
         }
 
         impl ClientBuilder {
@@ -317,7 +313,6 @@ fn scheme_setter(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
     let description = scheme.description.as_deref().map(|d| format!("\n\n{}", d.trim())).unwrap_or_default();
     match &scheme.kind {
         AuthKind::OAuth2(oauth2) => {
-            let renewal = default_renewal(oauth2);
             let confidential = allows_confidential_client(oauth2).then(|| {
                 let doc = docs(&format!(
                     "Authenticates with OAuth 2.0 as the confidential client `client_id`.{description}"
@@ -325,7 +320,7 @@ fn scheme_setter(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
                 quote! {
                     #doc
                     pub fn #field(mut self, client_id: impl Into<::std::string::String>, client_secret: impl Into<::provider_runtime::ClientSecret>) -> Self {
-                        self.#field = Some(OAuth2Setup { client_id: client_id.into(), client_secret: Some(client_secret.into()), renewal: #renewal });
+                        self.#field = Some(OAuth2Setup { client_id: client_id.into(), client_secret: Some(client_secret.into()) });
                         self
                     }
                 }
@@ -336,7 +331,7 @@ fn scheme_setter(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
                 quote! {
                     #doc
                     pub fn #method(mut self, client_id: impl Into<::std::string::String>) -> Self {
-                        self.#field = Some(OAuth2Setup { client_id: client_id.into(), client_secret: None, renewal: #renewal });
+                        self.#field = Some(OAuth2Setup { client_id: client_id.into(), client_secret: None });
                         self
                     }
                 }
@@ -383,13 +378,14 @@ fn scheme_setter(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
     }
 }
 
-/// The grant that renews tokens when the builder names none: client credentials when offered.
+/// The grant that renews tokens when the builder names none: client credentials when offered,
+/// otherwise only the user can (authorization code, implicit).
 fn default_renewal(oauth2: &OAuth2) -> TokenStream {
     if oauth2.grants.contains(&Grant::ClientCredentials) {
         let scopes = default_scopes(oauth2);
-        quote!(Some(::provider_runtime::Renewal::ClientCredentials { scopes: #scopes }))
+        quote!(::provider_runtime::Renewal::ClientCredentials { scopes: #scopes })
     } else {
-        quote!(None)
+        quote!(::provider_runtime::Renewal::Reauthorize)
     }
 }
 
@@ -419,7 +415,6 @@ fn builder_from_env(provider: &Provider) -> TokenStream {
                     let var = &vars[1];
                     quote!(Some(::provider_runtime::ClientSecret::new(::provider_runtime::required_env_var(#var)?)))
                 };
-                let renewal = default_renewal(oauth2);
                 let password = oauth2.grants.contains(&Grant::Password).then(|| {
                     let login_var = &vars[vars.len() - 2];
                     let password_var = &vars[vars.len() - 1];
@@ -427,19 +422,16 @@ fn builder_from_env(provider: &Provider) -> TokenStream {
                     quote! {
                         if let Some(login) = ::provider_runtime::env_var(#login_var) {
                             let password = ::provider_runtime::Password::new(::provider_runtime::required_env_var(#password_var)?);
-                            setup.renewal = Some(::provider_runtime::Renewal::Password { username: login, password, scopes: #scopes });
+                            self.grant = Some(::provider_runtime::Renewal::Password { username: login, password, scopes: #scopes });
                         }
                     }
                 });
-                let mutable = password.as_ref().map(|_| quote!(mut));
                 quote! {
-                    let #mutable setup = OAuth2Setup {
+                    self.#field = Some(OAuth2Setup {
                         client_id: ::provider_runtime::required_env_var(#id)?,
                         client_secret: #secret,
-                        renewal: #renewal,
-                    };
+                    });
                     #password
-                    self.#field = Some(setup);
                 }
             }
             AuthKind::ApiKey { .. } | AuthKind::Bearer => {
@@ -545,6 +537,7 @@ fn credential(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
     match &scheme.kind {
         AuthKind::OAuth2(oauth2) => {
             let config = oauth2_config(oauth2);
+            let default_renewal = default_renewal(oauth2);
             let prefix_header = match &oauth2.token_prefix_header {
                 Some(header) => {
                     let header = header.to_ascii_lowercase();
@@ -568,7 +561,7 @@ fn credential(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
                     }
                     #authorize_override
                     let client = ::provider_runtime::OAuthClient::new(config, &variables, setup.client_id, setup.client_secret, transport.clone())?;
-                    let renewal = setup.renewal.unwrap_or(::provider_runtime::Renewal::Reauthorize);
+                    let renewal = self.grant.unwrap_or(#default_renewal);
                     let source = ::std::sync::Arc::new(::provider_runtime::TokenSource::new(client, renewal, self.token_store));
                     credentials.push(::provider_runtime::Credential::OAuth2 { source: source.clone(), prefix_header: #prefix_header });
                     oauth2 = Some(source);
