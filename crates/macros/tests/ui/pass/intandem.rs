@@ -6,7 +6,7 @@ mod intandem {
 #[allow(dead_code)]
 async fn clients(client: &intandem::Client) -> intandem::Result<()> {
     let query = intandem::ListClientsQuery { per_page: Some(100), ..Default::default() };
-    let list = client.list_clients(&query).await?;
+    let list = client.list_clients(&query, &intandem::ListClientsHeaders::default()).await?;
     let _ = list.clients.len();
     Ok(())
 }
