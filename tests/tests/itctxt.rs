@@ -275,7 +275,10 @@ async fn a_dead_refresh_token_tells_the_app_to_send_the_user_through_authorizati
 
     let error = client.send_sms(&sms("hello")).await.unwrap_err();
 
-    assert!(matches!(error, Error::ReauthorizationRequired { .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::ReauthorizationRequired { .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]

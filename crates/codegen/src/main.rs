@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 use codegen::workspace::{self, Drift, Planned};
 
-const USAGE: &str = "usage: cargo run -p codegen -- [--check] [--root DIR] [--spec FILE]... [PROVIDER]...";
+const USAGE: &str =
+    "usage: cargo run -p codegen -- [--check] [--root DIR] [--spec FILE]... [PROVIDER]...";
 
 struct Args {
     check: bool,
@@ -30,9 +31,13 @@ fn parse_args() -> Result<Args, String> {
         match arg.as_str() {
             "--check" => args.check = true,
             "--root" => args.root = iter.next().ok_or("--root needs a directory")?.into(),
-            "--spec" => args.specs.push(iter.next().ok_or("--spec needs a file")?.into()),
+            "--spec" => args
+                .specs
+                .push(iter.next().ok_or("--spec needs a file")?.into()),
             "-h" | "--help" => return Err(USAGE.to_owned()),
-            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`\n{USAGE}")),
+            flag if flag.starts_with('-') => {
+                return Err(format!("unknown option `{flag}`\n{USAGE}"))
+            }
             provider => args.providers.push(provider.to_owned()),
         }
     }
@@ -67,13 +72,20 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let all_specs = args.specs.is_empty() && args.providers.is_empty();
     let mut specs = args.specs.clone();
     if all_specs || !args.providers.is_empty() {
-        let available = workspace::spec_files(&specs_dir).map_err(|e| format!("cannot read {}: {e}", specs_dir.display()))?;
+        let available = workspace::spec_files(&specs_dir)
+            .map_err(|e| format!("cannot read {}: {e}", specs_dir.display()))?;
         if all_specs {
             specs = available.clone();
         }
         for provider in &args.providers {
-            let found = available.iter().find(|s| s.file_stem().is_some_and(|stem| stem == provider.as_str()));
-            specs.push(found.cloned().ok_or_else(|| format!("no spec for `{provider}` in {}", specs_dir.display()))?);
+            let found = available
+                .iter()
+                .find(|s| s.file_stem().is_some_and(|stem| stem == provider.as_str()));
+            specs.push(
+                found.cloned().ok_or_else(|| {
+                    format!("no spec for `{provider}` in {}", specs_dir.display())
+                })?,
+            );
         }
     }
     let mut planned: Vec<Planned> = Vec::new();
@@ -82,7 +94,12 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         let display = spec
             .canonicalize()
             .ok()
-            .and_then(|s| args.root.canonicalize().ok().and_then(|root| s.strip_prefix(root).ok().map(Path::to_path_buf)))
+            .and_then(|s| {
+                args.root
+                    .canonicalize()
+                    .ok()
+                    .and_then(|root| s.strip_prefix(root).ok().map(Path::to_path_buf))
+            })
             .unwrap_or_else(|| spec.clone());
         match workspace::plan(spec, &display.display().to_string()) {
             Ok(plan) => planned.push(plan),
@@ -95,7 +112,8 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     if failed {
         return Ok(ExitCode::FAILURE);
     }
-    let drift = workspace::drift(&args.root, &planned, all_specs).map_err(|e| format!("cannot compare generated files: {e}"))?;
+    let drift = workspace::drift(&args.root, &planned, all_specs)
+        .map_err(|e| format!("cannot compare generated files: {e}"))?;
     if args.check {
         for item in &drift {
             eprintln!("{item}");
@@ -108,7 +126,8 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         return Ok(ExitCode::FAILURE);
     }
     for plan in &planned {
-        let written = workspace::write(&args.root, plan).map_err(|e| format!("cannot write {}: {e}", plan.dir.display()))?;
+        let written = workspace::write(&args.root, plan)
+            .map_err(|e| format!("cannot write {}: {e}", plan.dir.display()))?;
         println!(
             "{:<12} {:>4} operations {:>4} types {:>8.1} ms  {} ({written} file(s) written)",
             plan.name,
@@ -122,7 +141,10 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         if let Drift::Orphaned(path) = item {
             match workspace::remove_orphan(&args.root, &path) {
                 Ok(true) => println!("removed orphan {}", path.display()),
-                Ok(false) => eprintln!("left {} in place: it has no @generated header", path.display()),
+                Ok(false) => eprintln!(
+                    "left {} in place: it has no @generated header",
+                    path.display()
+                ),
                 Err(e) => return Err(format!("cannot remove {}: {e}", path.display())),
             }
         }

@@ -39,7 +39,10 @@ pub struct Failure {
 pub fn spec_files(specs_dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut specs: Vec<PathBuf> = fs::read_dir(specs_dir)?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml" || ext == "yml"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        })
         .collect();
     specs.sort();
     Ok(specs)
@@ -48,7 +51,10 @@ pub fn spec_files(specs_dir: &Path) -> io::Result<Vec<PathBuf>> {
 /// Generates the files of one spec; `display` is how headers name the spec (`specs/x.yaml`).
 pub fn plan(spec: &Path, display: &str) -> Result<Planned, Failure> {
     let started = Instant::now();
-    let fail = |message: String| Failure { spec: spec.to_owned(), message };
+    let fail = |message: String| Failure {
+        spec: spec.to_owned(),
+        message,
+    };
     let provider = crate::load(spec).map_err(|d| fail(d.to_string()))?;
     let files = crate::render::render_crate(&provider, display).map_err(|e| fail(e.to_string()))?;
     Ok(Planned {
@@ -92,7 +98,9 @@ pub fn drift(root: &Path, planned: &[Planned], all_specs: bool) -> io::Result<Ve
             match fs::read_to_string(root.join(&path)) {
                 Ok(existing) if existing == file.contents => {}
                 Ok(_) => drift.push(Drift::Stale(path.clone())),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => drift.push(Drift::Missing(path.clone())),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    drift.push(Drift::Missing(path.clone()))
+                }
                 Err(e) => return Err(e),
             }
             expected.insert(path);
@@ -129,12 +137,18 @@ pub fn write(root: &Path, planned: &Planned) -> io::Result<usize> {
 /// Removes an orphaned file, when it is one we generated (it carries the `@generated` header).
 pub fn remove_orphan(root: &Path, path: &Path) -> io::Result<bool> {
     let full = root.join(path);
-    let generated = fs::read_to_string(&full).is_ok_and(|text| text.lines().next().is_some_and(|l| l.contains("@generated")));
+    let generated = fs::read_to_string(&full).is_ok_and(|text| {
+        text.lines()
+            .next()
+            .is_some_and(|l| l.contains("@generated"))
+    });
     if generated {
         fs::remove_file(&full)?;
         // Drop directories the removal left empty; a non-empty one stays.
         let mut dir = full.parent();
-        while let Some(d) = dir.filter(|d| d.starts_with(root.join("generated")) && *d != root.join("generated")) {
+        while let Some(d) =
+            dir.filter(|d| d.starts_with(root.join("generated")) && *d != root.join("generated"))
+        {
             if fs::remove_dir(d).is_err() {
                 break;
             }

@@ -15,7 +15,11 @@ fn render(name: &str) -> Vec<codegen::render::GeneratedFile> {
 }
 
 fn lib_rs(files: &[codegen::render::GeneratedFile]) -> &str {
-    &files.iter().find(|f| f.path == Path::new("src/lib.rs")).unwrap().contents
+    &files
+        .iter()
+        .find(|f| f.path == Path::new("src/lib.rs"))
+        .unwrap()
+        .contents
 }
 
 #[test]
@@ -36,8 +40,14 @@ fn same_spec_gives_the_same_bytes() {
 fn committed_crates_match_the_specs() {
     for name in SEEDS {
         for file in render(name) {
-            let committed = std::fs::read_to_string(root().join("generated").join(name).join(&file.path)).unwrap();
-            assert!(committed == file.contents, "generated/{name}/{} is stale: run `cargo run -p codegen`", file.path.display());
+            let committed =
+                std::fs::read_to_string(root().join("generated").join(name).join(&file.path))
+                    .unwrap();
+            assert!(
+                committed == file.contents,
+                "generated/{name}/{} is stale: run `cargo run -p codegen`",
+                file.path.display()
+            );
         }
     }
 }
@@ -46,7 +56,11 @@ fn committed_crates_match_the_specs() {
 fn every_generated_file_says_it_is_generated() {
     for name in SEEDS {
         for file in render(name) {
-            assert!(file.contents.lines().next().unwrap().contains("@generated"), "{name}/{}", file.path.display());
+            assert!(
+                file.contents.lines().next().unwrap().contains("@generated"),
+                "{name}/{}",
+                file.path.display()
+            );
         }
     }
 }
@@ -56,10 +70,17 @@ fn scratch_workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("specs")).unwrap();
     for name in SEEDS {
-        std::fs::copy(root().join("specs").join(format!("{name}.yaml")), dir.path().join("specs").join(format!("{name}.yaml")))
-            .unwrap();
+        std::fs::copy(
+            root().join("specs").join(format!("{name}.yaml")),
+            dir.path().join("specs").join(format!("{name}.yaml")),
+        )
+        .unwrap();
     }
-    let status = codegen_bin().arg("--root").arg(dir.path()).status().unwrap();
+    let status = codegen_bin()
+        .arg("--root")
+        .arg(dir.path())
+        .status()
+        .unwrap();
     assert!(status.success());
     dir
 }
@@ -69,7 +90,12 @@ fn codegen_bin() -> Command {
 }
 
 fn check(dir: &Path) -> std::process::Output {
-    codegen_bin().arg("--check").arg("--root").arg(dir).output().unwrap()
+    codegen_bin()
+        .arg("--check")
+        .arg("--root")
+        .arg(dir)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -78,22 +104,46 @@ fn check_passes_on_fresh_output_and_names_stale_missing_and_orphaned_files() {
     assert!(check(dir.path()).status.success());
 
     let lib = dir.path().join("generated/sms_cx/src/lib.rs");
-    std::fs::write(&lib, std::fs::read_to_string(&lib).unwrap() + "// hand edit\n").unwrap();
+    std::fs::write(
+        &lib,
+        std::fs::read_to_string(&lib).unwrap() + "// hand edit\n",
+    )
+    .unwrap();
     std::fs::remove_file(dir.path().join("generated/text/Cargo.toml")).unwrap();
     std::fs::create_dir_all(dir.path().join("generated/gone/src")).unwrap();
-    std::fs::write(dir.path().join("generated/gone/src/lib.rs"), "// @generated\n").unwrap();
+    std::fs::write(
+        dir.path().join("generated/gone/src/lib.rs"),
+        "// @generated\n",
+    )
+    .unwrap();
 
     let output = check(dir.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
-    assert!(stderr.contains("stale: generated/sms_cx/src/lib.rs"), "{stderr}");
-    assert!(stderr.contains("missing: generated/text/Cargo.toml"), "{stderr}");
-    assert!(stderr.contains("orphaned: generated/gone/src/lib.rs"), "{stderr}");
+    assert!(
+        stderr.contains("stale: generated/sms_cx/src/lib.rs"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("missing: generated/text/Cargo.toml"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("orphaned: generated/gone/src/lib.rs"),
+        "{stderr}"
+    );
     // --check wrote nothing.
-    assert!(std::fs::read_to_string(&lib).unwrap().ends_with("// hand edit\n"));
+    assert!(std::fs::read_to_string(&lib)
+        .unwrap()
+        .ends_with("// hand edit\n"));
 
     // Regenerating repairs all three.
-    assert!(codegen_bin().arg("--root").arg(dir.path()).status().unwrap().success());
+    assert!(codegen_bin()
+        .arg("--root")
+        .arg(dir.path())
+        .status()
+        .unwrap()
+        .success());
     assert!(check(dir.path()).status.success());
     assert!(!dir.path().join("generated/gone").exists());
 }
@@ -101,8 +151,16 @@ fn check_passes_on_fresh_output_and_names_stale_missing_and_orphaned_files() {
 #[test]
 fn a_broken_spec_exits_1_with_its_location() {
     let dir = scratch_workspace();
-    std::fs::write(dir.path().join("specs/broken.yaml"), "name: broken\ntitle: B\nbase_url: https://x\nauth: {}\nbogus: 1\n").unwrap();
-    let output = codegen_bin().arg("--root").arg(dir.path()).output().unwrap();
+    std::fs::write(
+        dir.path().join("specs/broken.yaml"),
+        "name: broken\ntitle: B\nbase_url: https://x\nauth: {}\nbogus: 1\n",
+    )
+    .unwrap();
+    let output = codegen_bin()
+        .arg("--root")
+        .arg(dir.path())
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("broken.yaml:5:1"), "{stderr}");
@@ -113,9 +171,17 @@ fn a_broken_spec_exits_1_with_its_location() {
 fn one_provider_can_be_regenerated_alone() {
     let dir = scratch_workspace();
     std::fs::remove_dir_all(dir.path().join("generated/intandem")).unwrap();
-    let output = codegen_bin().arg("--root").arg(dir.path()).arg("intandem").output().unwrap();
+    let output = codegen_bin()
+        .arg("--root")
+        .arg(dir.path())
+        .arg("intandem")
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success());
-    assert!(stdout.contains("intandem") && !stdout.contains("sms_cx"), "{stdout}");
+    assert!(
+        stdout.contains("intandem") && !stdout.contains("sms_cx"),
+        "{stdout}"
+    );
     assert!(dir.path().join("generated/intandem/src/lib.rs").exists());
 }

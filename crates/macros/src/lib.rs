@@ -23,17 +23,26 @@ use syn::LitStr;
 #[proc_macro]
 pub fn provider(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let spec = syn::parse_macro_input!(input as LitStr);
-    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
-    expand(&spec, &manifest_dir).unwrap_or_else(|error| error.to_compile_error()).into()
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    expand(&spec, &manifest_dir)
+        .unwrap_or_else(|error| error.to_compile_error())
+        .into()
 }
 
 /// The expansion for the spec named by `spec`, resolved against `manifest_dir`.
 fn expand(spec: &LitStr, manifest_dir: &Path) -> syn::Result<TokenStream> {
     let path = manifest_dir.join(spec.value());
-    let source = std::fs::read_to_string(&path)
-        .map_err(|e| syn::Error::new(spec.span(), format!("cannot read spec `{}`: {e}", path.display())))?;
+    let source = std::fs::read_to_string(&path).map_err(|e| {
+        syn::Error::new(
+            spec.span(),
+            format!("cannot read spec `{}`: {e}", path.display()),
+        )
+    })?;
     // Diagnostics name the spec as the user wrote it, not as an absolute path of this machine.
-    let provider = codegen::parse_str(&spec.value(), &source).map_err(|diagnostics| compile_errors(spec, &diagnostics))?;
+    let provider = codegen::parse_str(&spec.value(), &source)
+        .map_err(|diagnostics| compile_errors(spec, &diagnostics))?;
     let items = codegen::emit::items(&provider);
     let path = path.to_string_lossy();
     Ok(quote! {
@@ -51,7 +60,9 @@ fn compile_errors(spec: &LitStr, diagnostics: &codegen::diagnostic::Diagnostics)
         let message = rendered.strip_prefix("error: ").unwrap_or(&rendered);
         syn::Error::new(spec.span(), message)
     });
-    let mut combined = errors.next().unwrap_or_else(|| syn::Error::new(spec.span(), "the spec is invalid"));
+    let mut combined = errors
+        .next()
+        .unwrap_or_else(|| syn::Error::new(spec.span(), "the spec is invalid"));
     for error in errors {
         combined.combine(error);
     }
@@ -89,8 +100,10 @@ mod tests {
 
     fn unwrap_single_expression_block(body: &mut Box<syn::Expr>) {
         if let syn::Expr::Block(block) = body.as_ref() {
-            if let (None, [syn::Stmt::Expr(inner, None)]) = (&block.label, block.block.stmts.as_slice()) {
-                *body = Box::new(inner.clone());
+            if let (None, [syn::Stmt::Expr(inner, None)]) =
+                (&block.label, block.block.stmts.as_slice())
+            {
+                **body = inner.clone();
             }
         }
     }
@@ -103,7 +116,9 @@ mod tests {
 
     /// The committed crate's code without its header and crate-level attributes, normalized.
     fn committed_items(name: &str) -> String {
-        let source = std::fs::read_to_string(root().join("generated").join(name).join("src/lib.rs")).unwrap();
+        let source =
+            std::fs::read_to_string(root().join("generated").join(name).join("src/lib.rs"))
+                .unwrap();
         let mut file = syn::parse_file(&source).unwrap();
         file.attrs.clear();
         normalized(file)
@@ -112,13 +127,19 @@ mod tests {
     #[test]
     fn expansion_equals_each_committed_crate() {
         for name in ["itctxt", "text", "sms_cx", "intandem", "cloudcx"] {
-            let spec = LitStr::new(&format!("specs/{name}.yaml"), proc_macro2::Span::call_site());
+            let spec = LitStr::new(
+                &format!("specs/{name}.yaml"),
+                proc_macro2::Span::call_site(),
+            );
             let expansion = expand(&spec, &root()).unwrap();
             let mut file: syn::File = syn::parse2(expansion).unwrap();
             // The first item is the `include_str!` that tracks the spec; the rest must match.
             file.items.remove(0);
             let (expanded, committed) = (normalized(file), committed_items(name));
-            let first_difference = expanded.lines().zip(committed.lines()).position(|(a, b)| a != b);
+            let first_difference = expanded
+                .lines()
+                .zip(committed.lines())
+                .position(|(a, b)| a != b);
             if expanded != committed {
                 // Leave both sides where a developer can diff them.
                 let dir = std::env::temp_dir();
@@ -136,6 +157,9 @@ mod tests {
     fn missing_spec_names_the_path_tried() {
         let spec = LitStr::new("specs/nope.yaml", proc_macro2::Span::call_site());
         let error = expand(&spec, &root()).unwrap_err().to_string();
-        assert!(error.contains("specs/nope.yaml") && error.contains("cannot read spec"), "{error}");
+        assert!(
+            error.contains("specs/nope.yaml") && error.contains("cannot read spec"),
+            "{error}"
+        );
     }
 }

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER,
+};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -61,7 +63,12 @@ pub struct Call<'a> {
 impl ApiClient {
     /// A client for the API at `base_url` (path prefix kept) sending `credentials` on every call.
     pub fn new(base_url: Url, credentials: Vec<Credential>, transport: Transport) -> Self {
-        ApiClient { base_url, credentials, static_headers: Vec::new(), transport }
+        ApiClient {
+            base_url,
+            credentials,
+            static_headers: Vec::new(),
+            transport,
+        }
     }
 
     /// Adds a header sent on every call to the provider's origin.
@@ -86,7 +93,9 @@ impl ApiClient {
     /// The scopes of the current OAuth token, when it is cached and the provider listed them.
     pub fn granted_scopes(&self) -> Option<Vec<String>> {
         self.credentials.iter().find_map(|c| match c {
-            Credential::OAuth2 { source, .. } => source.cached().and_then(|t| t.scopes().map(<[String]>::to_vec)),
+            Credential::OAuth2 { source, .. } => source
+                .cached()
+                .and_then(|t| t.scopes().map(<[String]>::to_vec)),
             _ => None,
         })
     }
@@ -115,10 +124,17 @@ impl ApiClient {
             )));
         }
         let base = self.base_url.as_str().trim_end_matches('/');
-        let joined = if path.starts_with('/') { format!("{base}{path}") } else { format!("{base}/{path}") };
-        let url = Url::parse(&joined).map_err(|e| Error::InvalidConfig(format!("`{path}` does not form a URL: {e}")))?;
+        let joined = if path.starts_with('/') {
+            format!("{base}{path}")
+        } else {
+            format!("{base}/{path}")
+        };
+        let url = Url::parse(&joined)
+            .map_err(|e| Error::InvalidConfig(format!("`{path}` does not form a URL: {e}")))?;
         if !same_origin(&url, &self.base_url) {
-            return Err(Error::InvalidConfig(format!("`{path}` leaves the provider's origin")));
+            return Err(Error::InvalidConfig(format!(
+                "`{path}` leaves the provider's origin"
+            )));
         }
         Ok(url)
     }
@@ -126,7 +142,9 @@ impl ApiClient {
 
 /// Percent-encodes a path parameter so it stays one path segment.
 pub fn encode_path_segment(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>().replace('+', "%20")
+    url::form_urlencoded::byte_serialize(value.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }
 
 impl<'a> Call<'a> {
@@ -166,7 +184,11 @@ impl<'a> Call<'a> {
     pub fn json(mut self, body: &impl Serialize) -> Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body = Body::Json(bytes),
-            Err(e) => self.error = Some(Error::InvalidConfig(format!("cannot encode the request body: {e}"))),
+            Err(e) => {
+                self.error = Some(Error::InvalidConfig(format!(
+                    "cannot encode the request body: {e}"
+                )))
+            }
         }
         self
     }
@@ -238,23 +260,34 @@ impl<'a> Call<'a> {
                 }
             }
             let retry_after = retry_after(response.headers());
-            if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
-                && is_idempotent(&self.method)
+            if matches!(
+                status,
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+            ) && is_idempotent(&self.method)
                 && retries < MAX_RETRIES
             {
                 let wait = retry_after.unwrap_or(Duration::from_millis(500 << retries));
                 if wait <= MAX_RETRY_WAIT {
-                    tracing::debug!(status = status.as_u16(), wait_ms = wait.as_millis() as u64, "retrying");
+                    tracing::debug!(
+                        status = status.as_u16(),
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying"
+                    );
                     tokio::time::sleep(wait).await;
                     retries += 1;
                     continue;
                 }
             }
-            let body = read_capped(response, API_BODY_LIMIT, self.client.transport.timeout()).await?;
+            let body =
+                read_capped(response, API_BODY_LIMIT, self.client.transport.timeout()).await?;
             if self.is_success(status) {
                 return Ok((status, body));
             }
-            return Err(Error::Api { status, error: Box::new(ProviderError::from_body(&body)), retry_after });
+            return Err(Error::Api {
+                status,
+                error: Box::new(ProviderError::from_body(&body)),
+                retry_after,
+            });
         }
     }
 
@@ -267,9 +300,18 @@ impl<'a> Call<'a> {
     }
 
     fn check_scopes(&self, granted: Option<&[String]>) -> Result<()> {
-        let Some(granted) = granted else { return Ok(()) };
-        match self.scopes.iter().find(|required| !granted.iter().any(|g| g == *required)) {
-            Some(required) => Err(Error::MissingScope { required: (*required).to_owned(), granted: granted.to_vec() }),
+        let Some(granted) = granted else {
+            return Ok(());
+        };
+        match self
+            .scopes
+            .iter()
+            .find(|required| !granted.iter().any(|g| g == *required))
+        {
+            Some(required) => Err(Error::MissingScope {
+                required: (*required).to_owned(),
+                granted: granted.to_vec(),
+            }),
             None => Ok(()),
         }
     }
@@ -277,31 +319,51 @@ impl<'a> Call<'a> {
     /// Sends `url` (the call's query included), following redirects by hand: each hop goes to
     /// `Location` as given, and credentials go along only while the target stays on the
     /// provider's origin.
-    async fn send_following_redirects(&self, url: &Url, credentials: &crate::credential::Resolved) -> Result<reqwest::Response> {
+    async fn send_following_redirects(
+        &self,
+        url: &Url,
+        credentials: &crate::credential::Resolved,
+    ) -> Result<reqwest::Response> {
         let mut url = url.clone();
         let mut method = self.method.clone();
         let mut body = self.body.clone();
         for _ in 0..=MAX_REDIRECTS {
             let trusted = same_origin(&url, &self.client.base_url);
-            let response = self.send_once(&url, &method, &body, credentials, trusted).await?;
+            let response = self
+                .send_once(&url, &method, &body, credentials, trusted)
+                .await?;
             let status = response.status();
             let Some(location) = status
                 .is_redirection()
-                .then(|| response.headers().get(LOCATION).and_then(|l| l.to_str().ok()))
+                .then(|| {
+                    response
+                        .headers()
+                        .get(LOCATION)
+                        .and_then(|l| l.to_str().ok())
+                })
                 .flatten()
             else {
                 return Ok(response);
             };
-            url = url.join(location).map_err(|e| Error::InvalidConfig(format!("bad redirect location: {e}")))?;
+            url = url
+                .join(location)
+                .map_err(|e| Error::InvalidConfig(format!("bad redirect location: {e}")))?;
             if status == StatusCode::SEE_OTHER
-                || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND) && method == Method::POST)
+                || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND)
+                    && method == Method::POST)
             {
                 method = Method::GET;
                 body = Body::None;
             }
-            tracing::debug!(status = status.as_u16(), same_origin = same_origin(&url, &self.client.base_url), "following redirect");
+            tracing::debug!(
+                status = status.as_u16(),
+                same_origin = same_origin(&url, &self.client.base_url),
+                "following redirect"
+            );
         }
-        Err(Error::InvalidConfig(format!("more than {MAX_REDIRECTS} redirects")))
+        Err(Error::InvalidConfig(format!(
+            "more than {MAX_REDIRECTS} redirects"
+        )))
     }
 
     async fn send_once(
@@ -313,9 +375,19 @@ impl<'a> Call<'a> {
         trusted: bool,
     ) -> Result<reqwest::Response> {
         let url = with_credential_query(url, &credentials.query, trusted);
-        let mut request = self.client.transport.http().request(method.clone(), url.clone()).header(ACCEPT, "application/json");
+        let mut request = self
+            .client
+            .transport
+            .http()
+            .request(method.clone(), url.clone())
+            .header(ACCEPT, "application/json");
         if trusted {
-            for (name, value) in self.client.static_headers.iter().chain(&credentials.headers) {
+            for (name, value) in self
+                .client
+                .static_headers
+                .iter()
+                .chain(&credentials.headers)
+            {
                 request = request.header(name, value);
             }
         }
@@ -324,42 +396,69 @@ impl<'a> Call<'a> {
         }
         request = match body {
             Body::None => request,
-            Body::Empty => request.header(reqwest::header::CONTENT_LENGTH, 0).body(Vec::new()),
-            Body::Json(bytes) => request.header(CONTENT_TYPE, "application/json").body(bytes.clone()),
-            Body::Form(form) => request.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(form.clone()),
+            Body::Empty => request
+                .header(reqwest::header::CONTENT_LENGTH, 0)
+                .body(Vec::new()),
+            Body::Json(bytes) => request
+                .header(CONTENT_TYPE, "application/json")
+                .body(bytes.clone()),
+            Body::Form(form) => request
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(form.clone()),
         };
         tracing::debug!(method = %method, path = url.path(), "API request");
         let timeout = self.client.transport.timeout();
-        request.send().await.map_err(|e| Error::transport(e, timeout))
+        request
+            .send()
+            .await
+            .map_err(|e| Error::transport(e, timeout))
     }
 }
 
 /// Decodes a successful body, unwrapping `envelope` first; an empty body reads as JSON `null`.
-fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8], envelope: Option<&str>) -> Result<T> {
-    let decode_error = |e: serde_json::Error| Error::Decode { what: "response body", message: e.to_string(), excerpt: excerpt(body) };
+fn decode<T: DeserializeOwned>(
+    status: StatusCode,
+    body: &[u8],
+    envelope: Option<&str>,
+) -> Result<T> {
+    let decode_error = |e: serde_json::Error| Error::Decode {
+        what: "response body",
+        message: e.to_string(),
+        excerpt: excerpt(body),
+    };
     if body.iter().all(u8::is_ascii_whitespace) {
         return serde_json::from_slice(b"null").map_err(decode_error);
     }
     let Some(field) = envelope else {
         return serde_json::from_slice(body).map_err(|e| match e.classify() {
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                Error::UnexpectedBody { status, excerpt: excerpt(body) }
+                Error::UnexpectedBody {
+                    status,
+                    excerpt: excerpt(body),
+                }
             }
             _ => decode_error(e),
         });
     };
     let mut json: serde_json::Value =
-        serde_json::from_slice(body).map_err(|_| Error::UnexpectedBody { status, excerpt: excerpt(body) })?;
-    let inner = json.get_mut(field).map(serde_json::Value::take).ok_or_else(|| Error::Decode {
-        what: "response envelope",
-        message: format!("the body has no `{field}` field"),
-        excerpt: excerpt(body),
-    })?;
+        serde_json::from_slice(body).map_err(|_| Error::UnexpectedBody {
+            status,
+            excerpt: excerpt(body),
+        })?;
+    let inner = json
+        .get_mut(field)
+        .map(serde_json::Value::take)
+        .ok_or_else(|| Error::Decode {
+            what: "response envelope",
+            message: format!("the body has no `{field}` field"),
+            excerpt: excerpt(body),
+        })?;
     serde_json::from_value(inner).map_err(decode_error)
 }
 
 fn serde_urlencoded(body: &impl Serialize) -> Result<String> {
-    let value = serde_json::to_value(body).map_err(|e| Error::InvalidConfig(format!("cannot encode the form body: {e}")))?;
+    let value = serde_json::to_value(body)
+        .map_err(|e| Error::InvalidConfig(format!("cannot encode the form body: {e}")))?;
     let serde_json::Value::Object(fields) = value else {
         return Err(Error::InvalidConfig("a form body must be a struct".into()));
     };
@@ -382,11 +481,16 @@ fn serde_urlencoded(body: &impl Serialize) -> Result<String> {
 /// provider's origin) and removed when not (a redirect's `Location` may echo them to another host).
 fn with_credential_query(url: &Url, credentials: &[(String, String)], trusted: bool) -> Url {
     let is_credential = |name: &str| credentials.iter().any(|(credential, _)| credential == name);
-    if credentials.is_empty() || (!trusted && !url.query_pairs().any(|(name, _)| is_credential(&name))) {
+    if credentials.is_empty()
+        || (!trusted && !url.query_pairs().any(|(name, _)| is_credential(&name)))
+    {
         return url.clone();
     }
-    let kept: Vec<(String, String)> =
-        url.query_pairs().filter(|(name, _)| !is_credential(name)).map(|(n, v)| (n.into_owned(), v.into_owned())).collect();
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(name, _)| !is_credential(name))
+        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+        .collect();
     let mut url = url.clone();
     url.set_query(None);
     let added = if trusted { credentials } else { &[] };
@@ -404,11 +508,16 @@ fn names_a_host(path: &str) -> bool {
 }
 
 fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme() && a.host() == b.host() && a.port_or_known_default() == b.port_or_known_default()
+    a.scheme() == b.scheme()
+        && a.host() == b.host()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 fn is_idempotent(method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+    )
 }
 
 /// `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3).
@@ -418,14 +527,21 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let date = httpdate(value)?;
-    Some(date.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+    Some(
+        date.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
 }
 
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the only form RFC 9110 asks senders to use.
 fn httpdate(value: &str) -> Option<std::time::SystemTime> {
     let parts: Vec<&str> = value.split_whitespace().collect();
-    let [_, day, month, year, time, "GMT"] = parts.as_slice() else { return None };
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
     let (day, year): (i64, i64) = (day.parse().ok()?, year.parse().ok()?);
     let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
@@ -448,13 +564,21 @@ mod tests {
     #[test]
     fn http_date_parses() {
         let t = httpdate("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
-        assert_eq!(t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(), 784_111_777);
+        assert_eq!(
+            t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(),
+            784_111_777
+        );
     }
 
     #[test]
     fn empty_body_decodes_as_unit_and_envelope_unwraps() {
         decode::<()>(StatusCode::NO_CONTENT, b"", None).unwrap();
-        let v: Vec<u32> = decode(StatusCode::OK, br#"{"status":"OK","data":[1,2]}"#, Some("data")).unwrap();
+        let v: Vec<u32> = decode(
+            StatusCode::OK,
+            br#"{"status":"OK","data":[1,2]}"#,
+            Some("data"),
+        )
+        .unwrap();
         assert_eq!(v, [1, 2]);
     }
 

@@ -10,10 +10,18 @@ pub(crate) const TOKEN_BODY_LIMIT: usize = 64 * 1024;
 pub(crate) const API_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Reads at most `limit` bytes of the body; a longer body is an error, not a truncation.
-pub(crate) async fn read_capped(mut response: reqwest::Response, limit: usize, timeout: Duration) -> Result<Vec<u8>> {
+pub(crate) async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Vec<u8>> {
     let status = response.status();
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| Error::transport(e, timeout))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| Error::transport(e, timeout))?
+    {
         if body.len() + chunk.len() > limit {
             return Err(Error::UnexpectedBody {
                 status,

@@ -52,18 +52,28 @@ pub enum Credential {
 impl Credential {
     /// An API key in the header `name`.
     pub fn api_key_header(name: &str, key: ApiKey) -> Result<Self> {
-        let name = HeaderName::try_from(name).map_err(|_| Error::InvalidConfig(format!("`{name}` is not a header name")))?;
-        Ok(Credential::ApiKey { location: ApiKeyLocation::Header(name), key })
+        let name = HeaderName::try_from(name)
+            .map_err(|_| Error::InvalidConfig(format!("`{name}` is not a header name")))?;
+        Ok(Credential::ApiKey {
+            location: ApiKeyLocation::Header(name),
+            key,
+        })
     }
 
     /// An API key in the query parameter `name`.
     pub fn api_key_query(name: &str, key: ApiKey) -> Self {
-        Credential::ApiKey { location: ApiKeyLocation::Query(name.to_owned()), key }
+        Credential::ApiKey {
+            location: ApiKeyLocation::Query(name.to_owned()),
+            key,
+        }
     }
 
     /// OAuth 2.0 tokens from `source`.
     pub fn oauth2(source: Arc<TokenSource>) -> Self {
-        Credential::OAuth2 { source, prefix_header: None }
+        Credential::OAuth2 {
+            source,
+            prefix_header: None,
+        }
     }
 }
 
@@ -77,28 +87,50 @@ pub(crate) struct Resolved {
 
 /// Fetches tokens and turns each credential into headers or query parameters.
 pub(crate) async fn resolve(credentials: &[Credential]) -> Result<Resolved> {
-    let mut resolved = Resolved { headers: Vec::new(), query: Vec::new(), token: None };
+    let mut resolved = Resolved {
+        headers: Vec::new(),
+        query: Vec::new(),
+        token: None,
+    };
     for credential in credentials {
         match credential {
-            Credential::OAuth2 { source, prefix_header } => {
+            Credential::OAuth2 {
+                source,
+                prefix_header,
+            } => {
                 let token = source.token().await?;
-                resolved.headers.push((AUTHORIZATION, bearer(token.access_token())?));
-                if let (Some(header), Some(prefix)) = (prefix_header, token.access_token().prefix()) {
-                    let value = HeaderValue::from_str(prefix)
-                        .map_err(|_| Error::InvalidConfig("the token's prefix is not a header value".into()))?;
+                resolved
+                    .headers
+                    .push((AUTHORIZATION, bearer(token.access_token())?));
+                if let (Some(header), Some(prefix)) = (prefix_header, token.access_token().prefix())
+                {
+                    let value = HeaderValue::from_str(prefix).map_err(|_| {
+                        Error::InvalidConfig("the token's prefix is not a header value".into())
+                    })?;
                     resolved.headers.push((header.clone(), value));
                 }
                 resolved.token = Some((source.clone(), token));
             }
             Credential::Bearer(token) => resolved.headers.push((AUTHORIZATION, bearer(token)?)),
             Credential::Basic { id, token } => {
-                let value = format!("Basic {}", STANDARD.encode(format!("{id}:{}", token.secret())));
+                let value = format!(
+                    "Basic {}",
+                    STANDARD.encode(format!("{id}:{}", token.secret()))
+                );
                 resolved.headers.push((AUTHORIZATION, sensitive(value)?));
             }
-            Credential::ApiKey { location: ApiKeyLocation::Header(name), key } => {
-                resolved.headers.push((name.clone(), sensitive(key.secret().to_owned())?));
+            Credential::ApiKey {
+                location: ApiKeyLocation::Header(name),
+                key,
+            } => {
+                resolved
+                    .headers
+                    .push((name.clone(), sensitive(key.secret().to_owned())?));
             }
-            Credential::ApiKey { location: ApiKeyLocation::Query(name), key } => {
+            Credential::ApiKey {
+                location: ApiKeyLocation::Query(name),
+                key,
+            } => {
                 resolved.query.push((name.clone(), key.secret().to_owned()));
             }
         }
@@ -113,8 +145,9 @@ fn bearer(token: &AccessToken) -> Result<HeaderValue> {
 
 /// A header value marked sensitive, so reqwest and hyper never print it.
 fn sensitive(value: String) -> Result<HeaderValue> {
-    let mut value = HeaderValue::try_from(value)
-        .map_err(|_| Error::InvalidConfig("a credential contains characters not allowed in a header".into()))?;
+    let mut value = HeaderValue::try_from(value).map_err(|_| {
+        Error::InvalidConfig("a credential contains characters not allowed in a header".into())
+    })?;
     value.set_sensitive(true);
     Ok(value)
 }

@@ -64,7 +64,9 @@ pub enum Error {
     },
 
     /// The `state` on an authorization callback differs from the one we sent (possible CSRF).
-    #[error("authorization state mismatch: the callback does not belong to this authorization request")]
+    #[error(
+        "authorization state mismatch: the callback does not belong to this authorization request"
+    )]
     StateMismatch,
 
     /// The token expired and only the user can grant a new one: there is no refresh token, or
@@ -140,7 +142,10 @@ const EXCERPT_CHARS: usize = 200;
 
 /// The first characters of a body, for error messages.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    String::from_utf8_lossy(body).chars().take(EXCERPT_CHARS).collect()
+    String::from_utf8_lossy(body)
+        .chars()
+        .take(EXCERPT_CHARS)
+        .collect()
 }
 
 /// Shorthand for results of this crate.

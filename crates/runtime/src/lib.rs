@@ -32,7 +32,10 @@ pub use error::{Error, Result};
 pub use loopback::authorize_with_loopback;
 pub use oauth::{AuthorizationRequest, OAuthClient};
 pub use provider_error::ProviderError;
-pub use secret::{AccessToken, ApiKey, AuthorizationCode, ClientSecret, Password, PersonalAccessToken, PkceVerifier, RefreshToken};
+pub use secret::{
+    AccessToken, ApiKey, AuthorizationCode, ClientSecret, Password, PersonalAccessToken,
+    PkceVerifier, RefreshToken,
+};
 pub use setup::{check_schemes, env_var, required_env_var};
 pub use source::{Renewal, TokenSource};
 pub use store::{FileStore, MemoryStore, TokenStore};
@@ -45,7 +48,7 @@ pub use transport::{Transport, DEFAULT_TIMEOUT};
 pub mod __private {
     pub use reqwest;
     pub use reqwest::Method;
-    pub use url;
     pub use serde;
     pub use serde_json;
+    pub use url;
 }

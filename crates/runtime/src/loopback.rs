@@ -29,7 +29,9 @@ pub async fn authorize_with_loopback(
     timeout: Duration,
     open: impl FnOnce(&Url),
 ) -> Result<Token> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(Error::Loopback)?;
+    let listener = TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(Error::Loopback)?;
     let port = listener.local_addr().map_err(Error::Loopback)?.port();
     let redirect_uri = format!("http://127.0.0.1:{port}{CALLBACK_PATH}");
     let request = oauth.authorize_url(&redirect_uri, scopes)?;
@@ -53,7 +55,11 @@ async fn receive_callback(listener: &TcpListener, port: u16) -> Result<String> {
             }
         }
         let head = String::from_utf8_lossy(&head);
-        let target = head.lines().next().and_then(|line| line.split_whitespace().nth(1)).unwrap_or("");
+        let target = head
+            .lines()
+            .next()
+            .and_then(|line| line.split_whitespace().nth(1))
+            .unwrap_or("");
         let is_callback = target.split(['?', '#']).next() == Some(CALLBACK_PATH);
         let response = if is_callback {
             format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{DONE_PAGE}", DONE_PAGE.len())

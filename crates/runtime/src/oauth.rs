@@ -64,7 +64,11 @@ impl OAuthClient {
         client_secret: Option<ClientSecret>,
         transport: Transport,
     ) -> Result<Self> {
-        let authorize_url = config.authorize_url.as_deref().map(|u| variables.expand_url(u)).transpose()?;
+        let authorize_url = config
+            .authorize_url
+            .as_deref()
+            .map(|u| variables.expand_url(u))
+            .transpose()?;
         let token_url = variables.expand_url(&config.token_url)?;
         let refresh_url = match &config.refresh_url {
             Some(url) => variables.expand_url(url)?,
@@ -93,7 +97,11 @@ impl OAuthClient {
 
     /// Starts the authorization code flow (RFC 6749 §4.1) with a fresh `state` and, unless the
     /// provider opts out, a PKCE S256 challenge.
-    pub fn authorize_url(&self, redirect_uri: &str, scopes: &[&str]) -> Result<AuthorizationRequest> {
+    pub fn authorize_url(
+        &self,
+        redirect_uri: &str,
+        scopes: &[&str],
+    ) -> Result<AuthorizationRequest> {
         let verifier = self.config.pkce.then(pkce::new_verifier);
         let mut request = self.authorization_request("code", redirect_uri, scopes)?;
         if let Some(verifier) = &verifier {
@@ -108,16 +116,26 @@ impl OAuthClient {
     }
 
     /// Starts the implicit flow: the token comes back in the redirect URI's fragment.
-    #[deprecated(note = "the implicit grant is removed in OAuth 2.1 (RFC 9700 §2.1.2); use the authorization code flow")]
-    pub fn implicit_authorize_url(&self, redirect_uri: &str, scopes: &[&str]) -> Result<AuthorizationRequest> {
+    #[deprecated(
+        note = "the implicit grant is removed in OAuth 2.1 (RFC 9700 §2.1.2); use the authorization code flow"
+    )]
+    pub fn implicit_authorize_url(
+        &self,
+        redirect_uri: &str,
+        scopes: &[&str],
+    ) -> Result<AuthorizationRequest> {
         self.authorization_request("token", redirect_uri, scopes)
     }
 
-    fn authorization_request(&self, response_type: &str, redirect_uri: &str, scopes: &[&str]) -> Result<AuthorizationRequest> {
-        let mut url = self
-            .authorize_url
-            .clone()
-            .ok_or_else(|| Error::InvalidConfig("the provider has no authorization endpoint".into()))?;
+    fn authorization_request(
+        &self,
+        response_type: &str,
+        redirect_uri: &str,
+        scopes: &[&str],
+    ) -> Result<AuthorizationRequest> {
+        let mut url = self.authorize_url.clone().ok_or_else(|| {
+            Error::InvalidConfig("the provider has no authorization endpoint".into())
+        })?;
         let state = State::random();
         {
             let mut query = url.query_pairs_mut();
@@ -133,21 +151,40 @@ impl OAuthClient {
                 query.append_pair(name, value);
             }
         }
-        Ok(AuthorizationRequest { url, state, verifier: None, redirect_uri: redirect_uri.to_owned() })
+        Ok(AuthorizationRequest {
+            url,
+            state,
+            verifier: None,
+            redirect_uri: redirect_uri.to_owned(),
+        })
     }
 
     /// Finishes the authorization code flow from the full callback URL the browser landed on.
     ///
     /// Refuses a callback whose `state` differs ([`Error::StateMismatch`]) and turns an
     /// `error=` callback into [`Error::OAuth`].
-    pub async fn exchange_callback(&self, request: &AuthorizationRequest, callback_url: &str) -> Result<Token> {
+    pub async fn exchange_callback(
+        &self,
+        request: &AuthorizationRequest,
+        callback_url: &str,
+    ) -> Result<Token> {
         let params = callback_params(callback_url, CallbackPart::Query)?;
         let code = check_callback(request, &params)?;
-        self.exchange_code(request, AuthorizationCode::new(code), params.get("state").unwrap_or_default()).await
+        self.exchange_code(
+            request,
+            AuthorizationCode::new(code),
+            params.get("state").unwrap_or_default(),
+        )
+        .await
     }
 
     /// Finishes the authorization code flow from a code and state received by other means.
-    pub async fn exchange_code(&self, request: &AuthorizationRequest, code: AuthorizationCode, state: &str) -> Result<Token> {
+    pub async fn exchange_code(
+        &self,
+        request: &AuthorizationRequest,
+        code: AuthorizationCode,
+        state: &str,
+    ) -> Result<Token> {
         if !request.state.matches(state) {
             return Err(Error::StateMismatch);
         }
@@ -163,8 +200,14 @@ impl OAuthClient {
     }
 
     /// Reads the token from an implicit-flow redirect (`#access_token=..&state=..`).
-    #[deprecated(note = "the implicit grant is removed in OAuth 2.1 (RFC 9700 §2.1.2); use the authorization code flow")]
-    pub fn parse_implicit_redirect(&self, request: &AuthorizationRequest, redirect_url: &str) -> Result<Token> {
+    #[deprecated(
+        note = "the implicit grant is removed in OAuth 2.1 (RFC 9700 §2.1.2); use the authorization code flow"
+    )]
+    pub fn parse_implicit_redirect(
+        &self,
+        request: &AuthorizationRequest,
+        redirect_url: &str,
+    ) -> Result<Token> {
         let params = callback_params(redirect_url, CallbackPart::Fragment)?;
         check_callback_state(request, &params)?;
         let mut fields = serde_json::Map::new();
@@ -174,7 +217,12 @@ impl OAuthClient {
             }
         }
         let body = serde_json::Value::Object(fields).to_string();
-        parse_token_response(reqwest::StatusCode::OK, body.as_bytes(), &self.config.scope_separator, self.config.default_lifetime)
+        parse_token_response(
+            reqwest::StatusCode::OK,
+            body.as_bytes(),
+            &self.config.scope_separator,
+            self.config.default_lifetime,
+        )
     }
 
     /// The client credentials grant (RFC 6749 §4.4).
@@ -185,7 +233,12 @@ impl OAuthClient {
     }
 
     /// The resource owner password grant (RFC 6749 §4.3), with the provider's login field name.
-    pub async fn password(&self, username: &str, password: &Password, scopes: &[&str]) -> Result<Token> {
+    pub async fn password(
+        &self,
+        username: &str,
+        password: &Password,
+        scopes: &[&str],
+    ) -> Result<Token> {
         let mut params = vec![
             ("grant_type", "password".to_owned()),
             (self.config.username_field.as_str(), username.to_owned()),
@@ -197,13 +250,17 @@ impl OAuthClient {
 
     /// The refresh grant (RFC 6749 §6); keeps `refresh_token` when the response has no new one.
     pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<Token> {
-        let params = vec![("grant_type", "refresh_token".to_owned()), ("refresh_token", refresh_token.secret().to_owned())];
+        let params = vec![
+            ("grant_type", "refresh_token".to_owned()),
+            ("refresh_token", refresh_token.secret().to_owned()),
+        ];
         let token = self.token_request(&self.refresh_url, params).await?;
         Ok(token.keep_refresh_token(Some(refresh_token)))
     }
 
     fn scope_param(&self, scopes: &[&str]) -> Option<String> {
-        (self.config.send_scopes && !scopes.is_empty()).then(|| scopes.join(&self.config.scope_separator))
+        (self.config.send_scopes && !scopes.is_empty())
+            .then(|| scopes.join(&self.config.scope_separator))
     }
 
     fn push_scope(&self, params: &mut Vec<(&str, String)>, scopes: &[&str]) {
@@ -214,12 +271,24 @@ impl OAuthClient {
 
     /// Sends one token request with the configured client authentication and body format.
     async fn token_request(&self, url: &Url, mut params: Vec<(&str, String)>) -> Result<Token> {
-        let secret = self.client_secret.as_ref().filter(|_| self.config.client_auth != ClientAuth::None);
-        let mut request = self.transport.http().post(url.clone()).header(ACCEPT, "application/json");
+        let secret = self
+            .client_secret
+            .as_ref()
+            .filter(|_| self.config.client_auth != ClientAuth::None);
+        let mut request = self
+            .transport
+            .http()
+            .post(url.clone())
+            .header(ACCEPT, "application/json");
         match (self.config.client_auth, secret) {
             (ClientAuth::Basic, Some(secret)) => {
-                let mut value = HeaderValue::try_from(basic_client_credentials(&self.client_id, secret.secret()))
-                    .map_err(|_| Error::InvalidConfig("the client credentials do not form a header value".into()))?;
+                let mut value = HeaderValue::try_from(basic_client_credentials(
+                    &self.client_id,
+                    secret.secret(),
+                ))
+                .map_err(|_| {
+                    Error::InvalidConfig("the client credentials do not form a header value".into())
+                })?;
                 // Keeps the client secret out of any `Debug` of the request (reqwest, hyper, middleware).
                 value.set_sensitive(true);
                 request = request.header(AUTHORIZATION, value);
@@ -230,25 +299,51 @@ impl OAuthClient {
             }
             (_, None) => params.push(("client_id", self.client_id.clone())),
         }
-        params.extend(self.config.extra_token_params.iter().map(|(n, v)| (n.as_str(), v.clone())));
-        let json_body = self.config.body_format == BodyFormat::Json || self.config.client_auth == ClientAuth::Json;
+        params.extend(
+            self.config
+                .extra_token_params
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.clone())),
+        );
+        let json_body = self.config.body_format == BodyFormat::Json
+            || self.config.client_auth == ClientAuth::Json;
         request = if json_body {
-            let object: serde_json::Map<_, _> =
-                params.into_iter().map(|(n, v)| (n.to_owned(), serde_json::Value::String(v))).collect();
-            request.header(CONTENT_TYPE, "application/json").body(serde_json::Value::Object(object).to_string())
+            let object: serde_json::Map<_, _> = params
+                .into_iter()
+                .map(|(n, v)| (n.to_owned(), serde_json::Value::String(v)))
+                .collect();
+            request
+                .header(CONTENT_TYPE, "application/json")
+                .body(serde_json::Value::Object(object).to_string())
         } else {
-            let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
-            request.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(body)
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(params)
+                .finish();
+            request
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(body)
         };
         tracing::debug!(endpoint = %url.path(), "token request");
         let timeout = self.transport.timeout();
-        let response = request.send().await.map_err(|e| Error::transport(e, timeout))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| Error::transport(e, timeout))?;
         let status = response.status();
         let body = read_capped(response, TOKEN_BODY_LIMIT, timeout).await?;
-        let token = parse_token_response(status, &body, &self.config.scope_separator, self.config.default_lifetime);
+        let token = parse_token_response(
+            status,
+            &body,
+            &self.config.scope_separator,
+            self.config.default_lifetime,
+        );
         match &token {
             Ok(_) => tracing::debug!(status = status.as_u16(), "token issued"),
-            Err(error) => tracing::debug!(status = status.as_u16(), oauth_error = error.oauth_error(), "token request failed"),
+            Err(error) => tracing::debug!(
+                status = status.as_u16(),
+                oauth_error = error.oauth_error(),
+                "token request failed"
+            ),
         }
         token
     }
@@ -258,7 +353,10 @@ impl OAuthClient {
 /// follow it (node-oidc-provider) reject credentials that skip the urlencoding.
 pub(crate) fn basic_client_credentials(client_id: &str, client_secret: &str) -> String {
     let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-    format!("Basic {}", STANDARD.encode(format!("{}:{}", encode(client_id), encode(client_secret))))
+    format!(
+        "Basic {}",
+        STANDARD.encode(format!("{}:{}", encode(client_id), encode(client_secret)))
+    )
 }
 
 enum CallbackPart {
@@ -271,17 +369,23 @@ struct CallbackParams(Vec<(String, String)>);
 
 impl CallbackParams {
     fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
 fn callback_params(callback_url: &str, part: CallbackPart) -> Result<CallbackParams> {
-    let url = Url::parse(callback_url).map_err(|e| Error::InvalidConfig(format!("callback URL is not a URL: {e}")))?;
+    let url = Url::parse(callback_url)
+        .map_err(|e| Error::InvalidConfig(format!("callback URL is not a URL: {e}")))?;
     let raw = match part {
         CallbackPart::Query => url.query(),
         CallbackPart::Fragment => url.fragment(),
     };
-    let pairs = url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect();
+    let pairs = url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .into_owned()
+        .collect();
     Ok(CallbackParams(pairs))
 }
 
@@ -302,11 +406,14 @@ fn check_callback_state(request: &AuthorizationRequest, params: &CallbackParams)
     Ok(())
 }
 
-fn check_callback<'a>(request: &AuthorizationRequest, params: &'a CallbackParams) -> Result<&'a str> {
+fn check_callback<'a>(
+    request: &AuthorizationRequest,
+    params: &'a CallbackParams,
+) -> Result<&'a str> {
     check_callback_state(request, params)?;
-    params
-        .get("code")
-        .ok_or_else(|| Error::InvalidConfig("the callback URL carries neither `code` nor `error`".into()))
+    params.get("code").ok_or_else(|| {
+        Error::InvalidConfig("the callback URL carries neither `code` nor `error`".into())
+    })
 }
 
 #[cfg(test)]
@@ -316,7 +423,12 @@ mod tests {
     #[test]
     fn basic_credentials_are_form_encoded_before_base64() {
         let header = basic_client_credentials("my id", "s3cr:et +/%&=");
-        let decoded = STANDARD.decode(header.trim_start_matches("Basic ")).unwrap();
-        assert_eq!(String::from_utf8(decoded).unwrap(), "my+id:s3cr%3Aet+%2B%2F%25%26%3D");
+        let decoded = STANDARD
+            .decode(header.trim_start_matches("Basic "))
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(decoded).unwrap(),
+            "my+id:s3cr%3Aet+%2B%2F%25%26%3D"
+        );
     }
 }

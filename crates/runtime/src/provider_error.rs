@@ -52,7 +52,12 @@ impl ProviderError {
                 text(json.get("message")),
             ),
         };
-        ProviderError { kind, code, message, body: json }
+        ProviderError {
+            kind,
+            code,
+            message,
+            body: json,
+        }
     }
 
     /// The `error.data` object some providers attach (Text's `{"region": "dal"}`).

@@ -8,13 +8,27 @@ use crate::error::{Error, Result};
 ///
 /// `offered` lists every scheme of the provider with the schemes it requires.
 pub fn check_schemes(provider: &str, chosen: &[&str], offered: &[(&str, &[&str])]) -> Result<()> {
-    let requires = |scheme: &str| offered.iter().find(|(name, _)| *name == scheme).map_or(&[][..], |(_, r)| *r);
+    let requires = |scheme: &str| {
+        offered
+            .iter()
+            .find(|(name, _)| *name == scheme)
+            .map_or(&[][..], |(_, r)| *r)
+    };
     if chosen.is_empty() {
-        let methods: Vec<String> = offered.iter().map(|(name, _)| format!("`.{name}(..)`")).collect();
-        return Err(Error::InvalidConfig(format!("{provider} needs credentials: call one of {}", methods.join(", "))));
+        let methods: Vec<String> = offered
+            .iter()
+            .map(|(name, _)| format!("`.{name}(..)`"))
+            .collect();
+        return Err(Error::InvalidConfig(format!(
+            "{provider} needs credentials: call one of {}",
+            methods.join(", ")
+        )));
     }
     for scheme in chosen {
-        if let Some(missing) = requires(scheme).iter().find(|needed| !chosen.contains(needed)) {
+        if let Some(missing) = requires(scheme)
+            .iter()
+            .find(|needed| !chosen.contains(needed))
+        {
             return Err(Error::InvalidConfig(format!(
                 "{provider} sends `{missing}` beside `{scheme}` on every call: call `.{missing}(..)` too"
             )));
@@ -28,7 +42,11 @@ pub fn check_schemes(provider: &str, chosen: &[&str], offered: &[(&str, &[&str])
     if primaries.len() > 1 {
         return Err(Error::InvalidConfig(format!(
             "choose one way to authenticate with {provider}, not {}",
-            primaries.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" and ")
+            primaries
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
         )));
     }
     Ok(())
@@ -54,10 +72,20 @@ mod tests {
     fn companions_and_single_primary() {
         assert!(check_schemes("P", &["oauth2", "api_key"], OFFERED).is_ok());
         assert!(check_schemes("P", &["api_key"], OFFERED).is_ok());
-        let err = check_schemes("P", &["oauth2"], OFFERED).unwrap_err().to_string();
+        let err = check_schemes("P", &["oauth2"], OFFERED)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("`.api_key(..)`"), "{err}");
-        let err = check_schemes("P", &["pat", "api_key"], OFFERED).unwrap_err().to_string();
-        assert!(err.contains("not `api_key` and `pat`") || err.contains("not `pat` and `api_key`"), "{err}");
-        assert!(check_schemes("P", &[], OFFERED).unwrap_err().to_string().contains("`.oauth2(..)`"));
+        let err = check_schemes("P", &["pat", "api_key"], OFFERED)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("not `api_key` and `pat`") || err.contains("not `pat` and `api_key`"),
+            "{err}"
+        );
+        assert!(check_schemes("P", &[], OFFERED)
+            .unwrap_err()
+            .to_string()
+            .contains("`.oauth2(..)`"));
     }
 }

@@ -73,7 +73,10 @@ impl TokenSource {
     /// The cached token if it is still fresh, without any I/O. This is the hot path.
     pub fn cached(&self) -> Option<Arc<Token>> {
         let cached = self.cached.read().unwrap_or_else(|p| p.into_inner());
-        cached.as_ref().filter(|t| !t.needs_renewal(SystemTime::now())).cloned()
+        cached
+            .as_ref()
+            .filter(|t| !t.needs_renewal(SystemTime::now()))
+            .cloned()
     }
 
     /// A valid token: the cached one, the stored one, or a renewed one.
@@ -92,13 +95,18 @@ impl TokenSource {
     async fn renew(&self, rejected: Option<&Arc<Token>>) -> Result<Arc<Token>> {
         let _single_flight = self.renewing.lock().await;
         // Whoever held the lock before us may have renewed already.
-        let current = self.cached.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let current = self
+            .cached
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         let current = match current {
             Some(token) => Some(token),
             None => self.store.load()?.map(Arc::new),
         };
         if let Some(token) = &current {
-            let was_rejected = rejected.is_some_and(|r| Arc::ptr_eq(r, token) || r.access_token() == token.access_token());
+            let was_rejected = rejected
+                .is_some_and(|r| Arc::ptr_eq(r, token) || r.access_token() == token.access_token());
             if !was_rejected && !token.needs_renewal(SystemTime::now()) {
                 *self.cached.write().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
                 return Ok(token.clone());
@@ -116,7 +124,9 @@ impl TokenSource {
                 // A dead refresh token falls back to the grant, when there is one to run.
                 Err(Error::OAuth { ref error, .. }) if error == "invalid_grant" => {
                     if matches!(self.renewal, Renewal::Reauthorize) {
-                        return Err(Error::ReauthorizationRequired { refused: Some(error.clone()) });
+                        return Err(Error::ReauthorizationRequired {
+                            refused: Some(error.clone()),
+                        });
                     }
                     tracing::debug!("refresh token rejected; running the grant again");
                 }
@@ -124,8 +134,14 @@ impl TokenSource {
             }
         }
         match &self.renewal {
-            Renewal::ClientCredentials { scopes: s } => self.oauth.client_credentials(&as_strs(s)).await,
-            Renewal::Password { username, password, scopes: s } => self.oauth.password(username, password, &as_strs(s)).await,
+            Renewal::ClientCredentials { scopes: s } => {
+                self.oauth.client_credentials(&as_strs(s)).await
+            }
+            Renewal::Password {
+                username,
+                password,
+                scopes: s,
+            } => self.oauth.password(username, password, &as_strs(s)).await,
             Renewal::Reauthorize => Err(Error::ReauthorizationRequired { refused: None }),
         }
     }

@@ -30,11 +30,18 @@ impl MemoryStore {
 
 impl TokenStore for MemoryStore {
     fn load(&self) -> Result<Option<Token>> {
-        Ok(self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone())
+        Ok(self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone())
     }
 
     fn save(&self, token: &Token) -> Result<()> {
-        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(token.clone());
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(token.clone());
         Ok(())
     }
 }
@@ -83,10 +90,23 @@ impl TokenStore for FileStore {
     }
 
     fn save(&self, token: &Token) -> Result<()> {
-        let json = serde_json::to_vec_pretty(&StoredToken::from(token)).map_err(|e| Error::TokenStore(e.into()))?;
-        let dir = self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let file_name = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("token");
-        let temp = dir.join(format!(".{file_name}.{}.{}.tmp", std::process::id(), next_temp_id()));
+        let json = serde_json::to_vec_pretty(&StoredToken::from(token))
+            .map_err(|e| Error::TokenStore(e.into()))?;
+        let dir = self
+            .path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let file_name = self
+            .path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("token");
+        let temp = dir.join(format!(
+            ".{file_name}.{}.{}.tmp",
+            std::process::id(),
+            next_temp_id()
+        ));
         let mut options = fs::OpenOptions::new();
         // A fresh file each time: never one another save is writing, never one left with looser permissions.
         options.write(true).create_new(true);

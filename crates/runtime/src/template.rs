@@ -21,9 +21,13 @@ impl Variables {
     pub fn set(&mut self, name: &str, value: impl Into<String>) -> Result<()> {
         let value = value.into();
         if value.is_empty() {
-            return Err(Error::InvalidConfig(format!("template variable `{name}` is empty")));
+            return Err(Error::InvalidConfig(format!(
+                "template variable `{name}` is empty"
+            )));
         }
-        if let Some(bad) = value.chars().find(|c| matches!(c, '/' | '?' | '#' | '@' | '\\') || c.is_whitespace() || c.is_control()) {
+        if let Some(bad) = value.chars().find(|c| {
+            matches!(c, '/' | '?' | '#' | '@' | '\\') || c.is_whitespace() || c.is_control()
+        }) {
             return Err(Error::InvalidConfig(format!(
                 "template variable `{name}` contains {bad:?}; a value must be a single host, port or path segment"
             )));
@@ -44,13 +48,13 @@ impl Variables {
         while let Some(open) = rest.find('{') {
             out.push_str(&rest[..open]);
             let after = &rest[open + 1..];
-            let close = after
-                .find('}')
-                .ok_or_else(|| Error::InvalidConfig(format!("unclosed `{{` in URL template `{template}`")))?;
+            let close = after.find('}').ok_or_else(|| {
+                Error::InvalidConfig(format!("unclosed `{{` in URL template `{template}`"))
+            })?;
             let name = &after[..close];
-            let value = self
-                .get(name)
-                .ok_or_else(|| Error::InvalidConfig(format!("template variable `{name}` has no value")))?;
+            let value = self.get(name).ok_or_else(|| {
+                Error::InvalidConfig(format!("template variable `{name}` has no value"))
+            })?;
             out.push_str(value);
             rest = &after[close + 1..];
         }
@@ -64,7 +68,9 @@ impl Variables {
         let url = url::Url::parse(&expanded)
             .map_err(|e| Error::InvalidConfig(format!("`{expanded}` is not a valid URL: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-            return Err(Error::InvalidConfig(format!("`{expanded}` is not an http(s) URL with a host")));
+            return Err(Error::InvalidConfig(format!(
+                "`{expanded}` is not an http(s) URL with a host"
+            )));
         }
         Ok(url)
     }
@@ -79,15 +85,31 @@ mod tests {
         let mut vars = Variables::new();
         vars.set("domain", "cx.cloudfon.net:9001").unwrap();
         vars.set("stage", "itc-prod").unwrap();
-        let url = vars.expand_url("https://{domain}/{stage}/oauth/token").unwrap();
-        assert_eq!(url.as_str(), "https://cx.cloudfon.net:9001/itc-prod/oauth/token");
+        let url = vars
+            .expand_url("https://{domain}/{stage}/oauth/token")
+            .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://cx.cloudfon.net:9001/itc-prod/oauth/token"
+        );
     }
 
     #[test]
     fn refuses_values_that_change_the_url_structure() {
-        for bad in ["evil.com/", "a?b", "a#b", "user@evil.com", "a b", "a\tb", ""] {
+        for bad in [
+            "evil.com/",
+            "a?b",
+            "a#b",
+            "user@evil.com",
+            "a b",
+            "a\tb",
+            "",
+        ] {
             let mut vars = Variables::new();
-            assert!(matches!(vars.set("domain", bad), Err(Error::InvalidConfig(_))), "{bad:?} accepted");
+            assert!(
+                matches!(vars.set("domain", bad), Err(Error::InvalidConfig(_))),
+                "{bad:?} accepted"
+            );
         }
     }
 

@@ -29,7 +29,14 @@ pub struct Token {
 impl Token {
     /// A token that never expires and carries nothing else (a static or test token).
     pub fn new(access_token: AccessToken) -> Self {
-        Token { access_token, refresh_token: None, expires_at: None, renew_at: None, scopes: None, extra: Map::new() }
+        Token {
+            access_token,
+            refresh_token: None,
+            expires_at: None,
+            renew_at: None,
+            scopes: None,
+            extra: Map::new(),
+        }
     }
 
     /// Adds a refresh token (when rebuilding a token a custom [`TokenStore`](crate::TokenStore) saved).
@@ -41,7 +48,9 @@ impl Token {
     /// Sets when the token expires; it counts as stale a little before (a tenth of the time left
     /// from now, at most a minute), so it is renewed before the provider starts refusing it.
     pub fn with_expires_at(mut self, expires_at: SystemTime) -> Self {
-        let left = expires_at.duration_since(SystemTime::now()).unwrap_or_default();
+        let left = expires_at
+            .duration_since(SystemTime::now())
+            .unwrap_or_default();
         self.expires_at = Some(expires_at);
         self.renew_at = Some(expires_at - MAX_RENEW_MARGIN.min(left / 10));
         self
@@ -114,19 +123,27 @@ pub(crate) fn parse_token_response(
     default_lifetime: Option<Duration>,
 ) -> Result<Token> {
     let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(body) else {
-        return Err(Error::UnexpectedBody { status, excerpt: quotable_excerpt(status, body) });
+        return Err(Error::UnexpectedBody {
+            status,
+            excerpt: quotable_excerpt(status, body),
+        });
     };
     if let Some(error) = fields.get("error") {
         let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
         return Err(Error::OAuth {
-            error: error.as_str().map_or_else(|| error.to_string(), str::to_owned),
+            error: error
+                .as_str()
+                .map_or_else(|| error.to_string(), str::to_owned),
             description: text(fields.get("error_description")),
             uri: text(fields.get("error_uri")),
             status: Some(status),
         });
     }
     if !status.is_success() {
-        return Err(Error::UnexpectedBody { status, excerpt: excerpt(body) });
+        return Err(Error::UnexpectedBody {
+            status,
+            excerpt: excerpt(body),
+        });
     }
     let access_token = match fields.remove("access_token") {
         Some(Value::String(token)) if !token.is_empty() => AccessToken::new(token),
@@ -138,10 +155,16 @@ pub(crate) fn parse_token_response(
     };
     let lifetime = match fields.remove("expires_in") {
         None | Some(Value::Null) => default_lifetime,
-        Some(value) => Some(seconds(&value).ok_or_else(|| decode_error("`expires_in` is not a number of seconds"))?),
+        Some(value) => Some(
+            seconds(&value)
+                .ok_or_else(|| decode_error("`expires_in` is not a number of seconds"))?,
+        ),
     };
     let issued_at = match fields.get("created_at") {
-        Some(value) => UNIX_EPOCH + seconds(value).ok_or_else(|| decode_error("`created_at` is not a Unix time"))?,
+        Some(value) => {
+            UNIX_EPOCH
+                + seconds(value).ok_or_else(|| decode_error("`created_at` is not a Unix time"))?
+        }
         None => SystemTime::now(),
     };
     let scopes = match fields.remove("scope") {
@@ -151,10 +174,20 @@ pub(crate) fn parse_token_response(
     // `token_type` is read case-insensitively and never echoed: requests always say `Bearer`.
     if let Some(kind) = fields.remove("token_type").as_ref().and_then(Value::as_str) {
         if !kind.eq_ignore_ascii_case("bearer") {
-            tracing::warn!(token_type = kind, "token endpoint returned a non-Bearer token type; sending it as Bearer");
+            tracing::warn!(
+                token_type = kind,
+                "token endpoint returned a non-Bearer token type; sending it as Bearer"
+            );
         }
     }
-    let token = Token { access_token, refresh_token, expires_at: None, renew_at: None, scopes, extra: fields };
+    let token = Token {
+        access_token,
+        refresh_token,
+        expires_at: None,
+        renew_at: None,
+        scopes,
+        extra: fields,
+    };
     Ok(match lifetime {
         Some(lifetime) => token.expire_after(issued_at, lifetime),
         None => token,
@@ -189,11 +222,17 @@ fn seconds(value: &Value) -> Option<Duration> {
         Value::String(s) => s.trim().parse::<f64>().ok()?,
         _ => return None,
     };
-    (0.0..1e12).contains(&secs).then(|| Duration::from_secs_f64(secs))
+    (0.0..1e12)
+        .contains(&secs)
+        .then(|| Duration::from_secs_f64(secs))
 }
 
 fn decode_error(message: &str) -> Error {
-    Error::Decode { what: "token response", message: message.to_owned(), excerpt: String::new() }
+    Error::Decode {
+        what: "token response",
+        message: message.to_owned(),
+        excerpt: String::new(),
+    }
 }
 
 /// The persisted form of a token (see [`FileStore`](crate::FileStore)).
@@ -234,7 +273,9 @@ impl From<StoredToken> for Token {
         Token {
             access_token: AccessToken::new(stored.access_token),
             refresh_token: stored.refresh_token.map(RefreshToken::new),
-            expires_at: stored.expires_at.map(|s| UNIX_EPOCH + Duration::from_secs(s)),
+            expires_at: stored
+                .expires_at
+                .map(|s| UNIX_EPOCH + Duration::from_secs(s)),
             renew_at: stored.renew_at.map(|s| UNIX_EPOCH + Duration::from_secs(s)),
             scopes: stored.scopes,
             extra: stored.extra,
@@ -253,8 +294,13 @@ mod tests {
 
     #[test]
     fn lowercase_bearer_and_string_expiry_are_accepted() {
-        let token = parse(r#"{"access_token":"a","token_type":"bearer","expires_in":"3600"}"#).unwrap();
-        let left = token.expires_at().unwrap().duration_since(SystemTime::now()).unwrap();
+        let token =
+            parse(r#"{"access_token":"a","token_type":"bearer","expires_in":"3600"}"#).unwrap();
+        let left = token
+            .expires_at()
+            .unwrap()
+            .duration_since(SystemTime::now())
+            .unwrap();
         assert!(left > Duration::from_secs(3590) && left <= Duration::from_secs(3600));
     }
 
@@ -263,44 +309,75 @@ mod tests {
         let token = parse(r#"{"access_token":"a"}"#).unwrap();
         assert_eq!(token.expires_at(), None);
         assert!(!token.needs_renewal(SystemTime::now() + Duration::from_secs(1 << 30)));
-        let token =
-            parse_token_response(StatusCode::OK, br#"{"access_token":"a"}"#, " ", Some(Duration::from_secs(60))).unwrap();
+        let token = parse_token_response(
+            StatusCode::OK,
+            br#"{"access_token":"a"}"#,
+            " ",
+            Some(Duration::from_secs(60)),
+        )
+        .unwrap();
         assert!(token.expires_at().is_some());
     }
 
     #[test]
     fn created_at_counts_lifetime_from_issue_time() {
-        let token = parse(r#"{"access_token":"a","created_at":1754377015,"expires_in":631139040}"#).unwrap();
-        assert_eq!(token.expires_at(), Some(UNIX_EPOCH + Duration::from_secs(1754377015 + 631139040)));
+        let token = parse(r#"{"access_token":"a","created_at":1754377015,"expires_in":631139040}"#)
+            .unwrap();
+        assert_eq!(
+            token.expires_at(),
+            Some(UNIX_EPOCH + Duration::from_secs(1754377015 + 631139040))
+        );
         assert_eq!(token.extra("created_at"), Some(&Value::from(1754377015)));
     }
 
     #[test]
     fn comma_separated_scopes_and_extra_fields() {
-        let body = r#"{"access_token":"dal:x","scope":"chats--all:ro,chats--all:rw","account_id":"u1"}"#;
+        let body =
+            r#"{"access_token":"dal:x","scope":"chats--all:ro,chats--all:rw","account_id":"u1"}"#;
         let token = parse_token_response(StatusCode::OK, body.as_bytes(), ",", None).unwrap();
         assert_eq!(token.scopes().unwrap(), ["chats--all:ro", "chats--all:rw"]);
-        assert_eq!(token.extra("account_id").and_then(Value::as_str), Some("u1"));
+        assert_eq!(
+            token.extra("account_id").and_then(Value::as_str),
+            Some("u1")
+        );
         assert_eq!(token.access_token().prefix(), Some("dal"));
     }
 
     #[test]
     fn error_body_with_status_200_is_an_oauth_error() {
-        let err = parse(r#"{"error":"invalid_grant","error_description":"code expired"}"#).unwrap_err();
+        let err =
+            parse(r#"{"error":"invalid_grant","error_description":"code expired"}"#).unwrap_err();
         assert_eq!(err.oauth_error(), Some("invalid_grant"));
         assert!(err.to_string().contains("code expired"));
     }
 
     #[test]
     fn html_body_is_an_unexpected_body_error_with_excerpt() {
-        let err = parse_token_response(StatusCode::BAD_GATEWAY, b"<html>Bad gateway</html>", " ", None).unwrap_err();
-        assert!(matches!(err, Error::UnexpectedBody { status: StatusCode::BAD_GATEWAY, ref excerpt } if excerpt.contains("Bad gateway")));
+        let err = parse_token_response(
+            StatusCode::BAD_GATEWAY,
+            b"<html>Bad gateway</html>",
+            " ",
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, Error::UnexpectedBody { status: StatusCode::BAD_GATEWAY, ref excerpt } if excerpt.contains("Bad gateway"))
+        );
     }
 
     #[test]
     fn negative_or_garbage_expiry_is_a_decode_error() {
-        assert!(matches!(parse(r#"{"access_token":"a","expires_in":-5}"#), Err(Error::Decode { .. })));
-        assert!(matches!(parse(r#"{"access_token":"a","expires_in":"soon"}"#), Err(Error::Decode { .. })));
-        assert!(matches!(parse(r#"{"token_type":"bearer"}"#), Err(Error::Decode { .. })));
+        assert!(matches!(
+            parse(r#"{"access_token":"a","expires_in":-5}"#),
+            Err(Error::Decode { .. })
+        ));
+        assert!(matches!(
+            parse(r#"{"access_token":"a","expires_in":"soon"}"#),
+            Err(Error::Decode { .. })
+        ));
+        assert!(matches!(
+            parse(r#"{"token_type":"bearer"}"#),
+            Err(Error::Decode { .. })
+        ));
     }
 }

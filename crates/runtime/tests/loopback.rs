@@ -24,11 +24,21 @@ struct BrowserVisit {
 /// Plays the user's browser after the provider approved: stray requests first (a favicon, as
 /// browsers ask for one; a look-alike path), then the redirect to the app's loopback address
 /// with `callback_query`.
-fn simulate_browser(authorize_url: &Url, callback_query: impl FnOnce(&str) -> String) -> JoinHandle<BrowserVisit> {
-    let param = |name: &str| authorize_url.query_pairs().find(|(n, _)| n == name).map(|(_, v)| v.into_owned()).unwrap();
+fn simulate_browser(
+    authorize_url: &Url,
+    callback_query: impl FnOnce(&str) -> String,
+) -> JoinHandle<BrowserVisit> {
+    let param = |name: &str| {
+        authorize_url
+            .query_pairs()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.into_owned())
+            .unwrap()
+    };
     let redirect_uri = Url::parse(&param("redirect_uri")).unwrap();
     let callback = format!("{redirect_uri}?{}", callback_query(&param("state")));
-    let strays = ["/favicon.ico", "/callbacks?code=stray"].map(|stray| redirect_uri.join(stray).unwrap());
+    let strays =
+        ["/favicon.ico", "/callbacks?code=stray"].map(|stray| redirect_uri.join(stray).unwrap());
     tokio::spawn(async move {
         let http = reqwest::Client::new();
         let mut statuses = Vec::new();
@@ -37,7 +47,10 @@ fn simulate_browser(authorize_url: &Url, callback_query: impl FnOnce(&str) -> St
         }
         let response = http.get(callback).send().await.unwrap();
         statuses.push(response.status().as_u16());
-        BrowserVisit { statuses, page: response.text().await.unwrap() }
+        BrowserVisit {
+            statuses,
+            page: response.text().await.unwrap(),
+        }
     })
 }
 
@@ -64,21 +77,48 @@ async fn the_code_delivered_to_the_loopback_address_is_exchanged() {
     let mut browser = None;
 
     let token = authorize_with_loopback(&oauth, &["read"], WAIT, |url| {
-        browser = Some(simulate_browser(url, |state| format!("code=code-from-browser&state={state}")));
+        browser = Some(simulate_browser(url, |state| {
+            format!("code=code-from-browser&state={state}")
+        }));
     })
     .await
     .unwrap();
 
     assert_eq!(token.access_token().secret(), "at-loopback");
     let visit = browser.unwrap().await.unwrap();
-    assert_eq!(visit.statuses, [404, 404, 200], "only /callback is answered");
-    assert!(visit.page.contains("You can close this window"), "{}", visit.page);
+    assert_eq!(
+        visit.statuses,
+        [404, 404, 200],
+        "only /callback is answered"
+    );
+    assert!(
+        visit.page.contains("You can close this window"),
+        "{}",
+        visit.page
+    );
     let exchange = single_request_to(&server, TOKEN_PATH).await;
-    assert_eq!(form_field(&exchange, "code").as_deref(), Some("code-from-browser"));
-    assert!(form_field(&exchange, "code_verifier").is_some(), "PKCE protects the loopback flow");
+    assert_eq!(
+        form_field(&exchange, "code").as_deref(),
+        Some("code-from-browser")
+    );
+    assert!(
+        form_field(&exchange, "code_verifier").is_some(),
+        "PKCE protects the loopback flow"
+    );
     let redirect_uri = Url::parse(&form_field(&exchange, "redirect_uri").unwrap()).unwrap();
-    assert_eq!((redirect_uri.scheme(), redirect_uri.host_str(), redirect_uri.path()), ("http", Some("127.0.0.1"), "/callback"));
-    assert_ne!(redirect_uri.port(), None, "an ephemeral port chosen by the OS");
+    assert_eq!(
+        (
+            redirect_uri.scheme(),
+            redirect_uri.host_str(),
+            redirect_uri.path()
+        ),
+        ("http", Some("127.0.0.1"), "/callback")
+    );
+    assert_ne!(
+        redirect_uri.port(),
+        None,
+        "an ephemeral port chosen by the OS"
+    );
     server.verify().await;
 }
 
@@ -89,7 +129,9 @@ async fn a_callback_with_another_state_is_refused_without_exchanging() {
     let mut browser = None;
 
     let error = authorize_with_loopback(&oauth, &[], WAIT, |url| {
-        browser = Some(simulate_browser(url, |_| "code=injected&state=forged".to_owned()));
+        browser = Some(simulate_browser(url, |_| {
+            "code=injected&state=forged".to_owned()
+        }));
     })
     .await
     .unwrap_err();
@@ -121,9 +163,14 @@ async fn nobody_coming_back_times_out() {
     let timeout = Duration::from_millis(300);
     let mut opened = None;
 
-    let error = authorize_with_loopback(&oauth, &[], timeout, |url| opened = Some(url.clone())).await.unwrap_err();
+    let error = authorize_with_loopback(&oauth, &[], timeout, |url| opened = Some(url.clone()))
+        .await
+        .unwrap_err();
 
-    assert!(matches!(error, Error::Timeout(t) if t == timeout), "{error:?}");
+    assert!(
+        matches!(error, Error::Timeout(t) if t == timeout),
+        "{error:?}"
+    );
     assert!(opened.is_some(), "the authorize URL was handed out");
     server.verify().await;
 }

@@ -28,7 +28,8 @@ impl Respond for FailsThenSucceeds {
         if arrivals.len() > self.failures {
             return ResponseTemplate::new(200).set_body_json(json!({"ok": true}));
         }
-        let response = ResponseTemplate::new(self.status).set_body_json(json!({"error": {"type": "too_many_requests"}}));
+        let response = ResponseTemplate::new(self.status)
+            .set_body_json(json!({"error": {"type": "too_many_requests"}}));
         match self.retry_after {
             Some(value) => response.insert_header("retry-after", value),
             None => response,
@@ -37,11 +38,23 @@ impl Respond for FailsThenSucceeds {
 }
 
 /// A server whose `/items` fails `failures` times; returns it and the arrival log.
-async fn flaky_api(status: u16, retry_after: Option<&'static str>, failures: usize) -> (MockServer, Arc<Mutex<Vec<Instant>>>) {
+async fn flaky_api(
+    status: u16,
+    retry_after: Option<&'static str>,
+    failures: usize,
+) -> (MockServer, Arc<Mutex<Vec<Instant>>>) {
     let server = MockServer::start().await;
     let arrivals = Arc::new(Mutex::new(Vec::new()));
-    let responder = FailsThenSucceeds { status, retry_after, failures, arrivals: arrivals.clone() };
-    Mock::given(path("/items")).respond_with(responder).mount(&server).await;
+    let responder = FailsThenSucceeds {
+        status,
+        retry_after,
+        failures,
+        arrivals: arrivals.clone(),
+    };
+    Mock::given(path("/items"))
+        .respond_with(responder)
+        .mount(&server)
+        .await;
     (server, arrivals)
 }
 
@@ -56,7 +69,11 @@ async fn a_429_on_get_is_retried_after_the_requested_delay() {
     let arrivals = arrivals.lock().unwrap();
     assert_eq!(arrivals.len(), 2);
     // A lower bound only: the retry cannot come before the provider allowed it.
-    assert!(arrivals[1] - arrivals[0] >= Duration::from_secs(1), "retried after {:?}", arrivals[1] - arrivals[0]);
+    assert!(
+        arrivals[1] - arrivals[0] >= Duration::from_secs(1),
+        "retried after {:?}",
+        arrivals[1] - arrivals[0]
+    );
 }
 
 #[tokio::test]
@@ -64,12 +81,32 @@ async fn a_429_on_post_is_not_retried() {
     let (server, arrivals) = flaky_api(429, Some("1"), 1).await;
     let api = api_client(&server, vec![]);
 
-    let error = api.request(Method::POST, "/items").json(&json!({"text": "hi"})).send::<Value>().await.unwrap_err();
+    let error = api
+        .request(Method::POST, "/items")
+        .json(&json!({"text": "hi"}))
+        .send::<Value>()
+        .await
+        .unwrap_err();
 
-    let Error::Api { status, retry_after, .. } = error else { panic!("expected an API error, got {error:?}") };
+    let Error::Api {
+        status,
+        retry_after,
+        ..
+    } = error
+    else {
+        panic!("expected an API error, got {error:?}")
+    };
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(retry_after, Some(Duration::from_secs(1)), "the caller learns when it may try again");
-    assert_eq!(arrivals.lock().unwrap().len(), 1, "a POST may have taken effect: never resent");
+    assert_eq!(
+        retry_after,
+        Some(Duration::from_secs(1)),
+        "the caller learns when it may try again"
+    );
+    assert_eq!(
+        arrivals.lock().unwrap().len(),
+        1,
+        "a POST may have taken effect: never resent"
+    );
 }
 
 #[tokio::test]
@@ -77,7 +114,10 @@ async fn a_503_on_get_is_retried() {
     let (server, arrivals) = flaky_api(503, Some("0"), 1).await;
     let api = api_client(&server, vec![]);
 
-    api.request(Method::GET, "/items").send::<Value>().await.unwrap();
+    api.request(Method::GET, "/items")
+        .send::<Value>()
+        .await
+        .unwrap();
 
     assert_eq!(arrivals.lock().unwrap().len(), 2);
 }
@@ -87,11 +127,24 @@ async fn a_retry_after_given_as_an_http_date_is_understood() {
     let (server, arrivals) = flaky_api(503, Some("Fri, 01 Jan 2100 00:00:00 GMT"), 1).await;
     let api = api_client(&server, vec![]);
 
-    let error = api.request(Method::GET, "/items").send::<Value>().await.unwrap_err();
+    let error = api
+        .request(Method::GET, "/items")
+        .send::<Value>()
+        .await
+        .unwrap_err();
 
-    let Error::Api { retry_after, .. } = error else { panic!("expected an API error, got {error:?}") };
-    assert!(retry_after.unwrap() > Duration::from_secs(365 * 86_400), "{retry_after:?}");
-    assert_eq!(arrivals.lock().unwrap().len(), 1, "a wait of decades is the caller's decision");
+    let Error::Api { retry_after, .. } = error else {
+        panic!("expected an API error, got {error:?}")
+    };
+    assert!(
+        retry_after.unwrap() > Duration::from_secs(365 * 86_400),
+        "{retry_after:?}"
+    );
+    assert_eq!(
+        arrivals.lock().unwrap().len(),
+        1,
+        "a wait of decades is the caller's decision"
+    );
 }
 
 #[tokio::test]
@@ -99,10 +152,18 @@ async fn retries_are_bounded() {
     let (server, arrivals) = flaky_api(503, Some("0"), usize::MAX).await;
     let api = api_client(&server, vec![]);
 
-    let error = api.request(Method::GET, "/items").send::<Value>().await.unwrap_err();
+    let error = api
+        .request(Method::GET, "/items")
+        .send::<Value>()
+        .await
+        .unwrap_err();
 
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
-    assert_eq!(arrivals.lock().unwrap().len(), 3, "one call and two retries");
+    assert_eq!(
+        arrivals.lock().unwrap().len(),
+        3,
+        "one call and two retries"
+    );
 }
 
 #[tokio::test]
@@ -110,9 +171,20 @@ async fn a_retry_after_longer_than_the_runtime_waits_is_returned_to_the_caller()
     let (server, arrivals) = flaky_api(429, Some("3600"), 1).await;
     let api = api_client(&server, vec![]);
 
-    let error = api.request(Method::GET, "/items").send::<Value>().await.unwrap_err();
+    let error = api
+        .request(Method::GET, "/items")
+        .send::<Value>()
+        .await
+        .unwrap_err();
 
-    let Error::Api { status, retry_after, .. } = error else { panic!("expected an API error, got {error:?}") };
+    let Error::Api {
+        status,
+        retry_after,
+        ..
+    } = error
+    else {
+        panic!("expected an API error, got {error:?}")
+    };
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(retry_after, Some(Duration::from_secs(3600)));
     assert_eq!(arrivals.lock().unwrap().len(), 1);

@@ -14,8 +14,9 @@ use std::sync::{Arc, Mutex};
 
 use common::*;
 use provider_runtime::{
-    AccessToken, ApiKey, AuthorizationCode, ClientSecret, Credential, Error, FileStore, MemoryStore, OAuth2Config, Password,
-    OAuthClient, PersonalAccessToken, PkceVerifier, RefreshToken, Renewal, TokenSource, TokenStore, Transport, Variables,
+    AccessToken, ApiKey, AuthorizationCode, ClientSecret, Credential, Error, FileStore,
+    MemoryStore, OAuth2Config, OAuthClient, Password, PersonalAccessToken, PkceVerifier,
+    RefreshToken, Renewal, TokenSource, TokenStore, Transport, Variables,
 };
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -72,12 +73,15 @@ struct Outputs(Vec<(String, String)>);
 
 impl Outputs {
     fn debug(&mut self, what: &str, value: &impl std::fmt::Debug) {
-        self.0.push((format!("{what} (Debug)"), format!("{value:?}")));
-        self.0.push((format!("{what} (pretty Debug)"), format!("{value:#?}")));
+        self.0
+            .push((format!("{what} (Debug)"), format!("{value:?}")));
+        self.0
+            .push((format!("{what} (pretty Debug)"), format!("{value:#?}")));
     }
 
     fn display(&mut self, what: &str, value: &impl std::fmt::Display) {
-        self.0.push((format!("{what} (Display)"), value.to_string()));
+        self.0
+            .push((format!("{what} (Display)"), value.to_string()));
     }
 
     /// An error's message, its source chain and its `Debug`.
@@ -94,7 +98,10 @@ impl Outputs {
     fn assert_free_of(&self, secrets: &[&str]) {
         for (what, text) in &self.0 {
             for secret in secrets {
-                assert!(!text.contains(secret), "{what} reveals the secret {secret:?}:\n{text}");
+                assert!(
+                    !text.contains(secret),
+                    "{what} reveals the secret {secret:?}:\n{text}"
+                );
             }
         }
     }
@@ -128,10 +135,22 @@ fn secret_types_redact_themselves() {
     outputs.display("AccessToken", &AccessToken::new(ACCESS_TOKEN));
     outputs.debug("RefreshToken", &RefreshToken::new(REFRESH_TOKEN));
     outputs.display("RefreshToken", &RefreshToken::new(REFRESH_TOKEN));
-    outputs.debug("AuthorizationCode", &AuthorizationCode::new(AUTHORIZATION_CODE));
-    outputs.display("AuthorizationCode", &AuthorizationCode::new(AUTHORIZATION_CODE));
-    outputs.debug("PersonalAccessToken", &PersonalAccessToken::new(PERSONAL_ACCESS_TOKEN));
-    outputs.display("PersonalAccessToken", &PersonalAccessToken::new(PERSONAL_ACCESS_TOKEN));
+    outputs.debug(
+        "AuthorizationCode",
+        &AuthorizationCode::new(AUTHORIZATION_CODE),
+    );
+    outputs.display(
+        "AuthorizationCode",
+        &AuthorizationCode::new(AUTHORIZATION_CODE),
+    );
+    outputs.debug(
+        "PersonalAccessToken",
+        &PersonalAccessToken::new(PERSONAL_ACCESS_TOKEN),
+    );
+    outputs.display(
+        "PersonalAccessToken",
+        &PersonalAccessToken::new(PERSONAL_ACCESS_TOKEN),
+    );
     outputs.debug("PkceVerifier", &PkceVerifier::new("verifier-SECRET-1234"));
     outputs.display("PkceVerifier", &PkceVerifier::new("verifier-SECRET-1234"));
     outputs.assert_free_of(&all_secrets("verifier-SECRET-1234"));
@@ -144,9 +163,12 @@ async fn a_token_response_that_cannot_be_parsed_is_not_quoted() {
     let _turn = LOGGING.lock().await;
     // A provider ignoring `Accept: application/json` answers form-encoded (GitHub does).
     let server = MockServer::start().await;
-    let body = format!("access_token={ACCESS_TOKEN}&refresh_token={REFRESH_TOKEN}&token_type=bearer");
+    let body =
+        format!("access_token={ACCESS_TOKEN}&refresh_token={REFRESH_TOKEN}&token_type=bearer");
     Mock::given(path(TOKEN_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/x-www-form-urlencoded"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(body, "application/x-www-form-urlencoded"),
+        )
         .mount(&server)
         .await;
     let oauth = oauth_client(config(&server), "app", Some(CLIENT_SECRET));
@@ -164,7 +186,9 @@ async fn a_token_response_that_cannot_be_parsed_is_not_quoted() {
 async fn provider(elsewhere: &MockServer) -> MockServer {
     let server = MockServer::start().await;
     let grant = |grant: &str| {
-        Mock::given(method("POST")).and(path(TOKEN_PATH)).and(body_string_contains(format!("grant_type={grant}")))
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .and(body_string_contains(format!("grant_type={grant}")))
     };
     grant("authorization_code")
         .respond_with(ResponseTemplate::new(200).set_body_json(
@@ -179,11 +203,17 @@ async fn provider(elsewhere: &MockServer) -> MockServer {
         .mount(&server)
         .await;
     grant("password")
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_grant", "error_description": "wrong login"})))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(
+                json!({"error": "invalid_grant", "error_description": "wrong login"}),
+            ),
+        )
         .mount(&server)
         .await;
     grant("client_credentials")
-        .respond_with(ResponseTemplate::new(502).set_body_raw("<html>Bad gateway</html>", "text/html"))
+        .respond_with(
+            ResponseTemplate::new(502).set_body_raw("<html>Bad gateway</html>", "text/html"),
+        )
         .mount(&server)
         .await;
     Mock::given(path("/me"))
@@ -192,16 +222,28 @@ async fn provider(elsewhere: &MockServer) -> MockServer {
         .mount(&server)
         .await;
     Mock::given(path("/me"))
-        .and(header_is("authorization", bearer(RENEWED_ACCESS_TOKEN).as_str()))
+        .and(header_is(
+            "authorization",
+            bearer(RENEWED_ACCESS_TOKEN).as_str(),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 1})))
         .mount(&server)
         .await;
-    Mock::given(path("/fail")).respond_with(ResponseTemplate::new(500).set_body_json(json!({"message": "boom"}))).mount(&server).await;
-    Mock::given(path("/moved"))
-        .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/landing", elsewhere.uri())))
+    Mock::given(path("/fail"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"message": "boom"})))
         .mount(&server)
         .await;
-    Mock::given(path("/landing")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(elsewhere).await;
+    Mock::given(path("/moved"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", format!("{}/landing", elsewhere.uri())),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/landing"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(elsewhere)
+        .await;
     server
 }
 
@@ -209,7 +251,11 @@ async fn provider(elsewhere: &MockServer) -> MockServer {
 async fn a_full_flow_leaks_no_secret_into_debug_errors_or_trace_logs() {
     let _turn = LOGGING.lock().await;
     let logs = CapturedLogs::default();
-    let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false).with_writer(logs.clone()).finish();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(logs.clone())
+        .finish();
     let _installed = subscriber.set_default();
     let mut outputs = Outputs::default();
 
@@ -221,9 +267,17 @@ async fn a_full_flow_leaks_no_secret_into_debug_errors_or_trace_logs() {
     // Authorization code with PKCE.
     let request = oauth.authorize_url(REDIRECT_URI, &["read"]).unwrap();
     outputs.debug("AuthorizationRequest", &request);
-    let forged = oauth.exchange_callback(&request, &format!("{REDIRECT_URI}?code={AUTHORIZATION_CODE}&state=forged")).await;
+    let forged = oauth
+        .exchange_callback(
+            &request,
+            &format!("{REDIRECT_URI}?code={AUTHORIZATION_CODE}&state=forged"),
+        )
+        .await;
     outputs.error("state mismatch", &forged.unwrap_err());
-    let callback = format!("{REDIRECT_URI}?code={AUTHORIZATION_CODE}&state={}", request.state());
+    let callback = format!(
+        "{REDIRECT_URI}?code={AUTHORIZATION_CODE}&state={}",
+        request.state()
+    );
     let token = oauth.exchange_callback(&request, &callback).await.unwrap();
     let verifier = form_field(&requests_to(&server, TOKEN_PATH).await[0], "code_verifier").unwrap();
     outputs.debug("Token", &token);
@@ -231,9 +285,17 @@ async fn a_full_flow_leaks_no_secret_into_debug_errors_or_trace_logs() {
     // API calls: a 401, the refresh, the retry; a failing call; a redirect to another origin.
     let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn TokenStore> = Arc::new(FileStore::new(dir.path().join("token.json")));
-    let renewal = Renewal::Password { username: "user@example.com".to_owned(), password: Password::new(PASSWORD), scopes: vec![] };
+    let renewal = Renewal::Password {
+        username: "user@example.com".to_owned(),
+        password: Password::new(PASSWORD),
+        scopes: vec![],
+    };
     outputs.debug("Renewal", &renewal);
-    let source = Arc::new(TokenSource::new(oauth.clone(), renewal, Some(store.clone())));
+    let source = Arc::new(TokenSource::new(
+        oauth.clone(),
+        renewal,
+        Some(store.clone()),
+    ));
     source.set_token(token).unwrap();
     let credentials = vec![
         Credential::oauth2(source.clone()),
@@ -242,14 +304,36 @@ async fn a_full_flow_leaks_no_secret_into_debug_errors_or_trace_logs() {
     ];
     let api = api_client(&server, credentials);
     let me: Value = api.request(Method::GET, "/me").send().await.unwrap();
-    assert_eq!(me, json!({"id": 1}), "the flow went through the 401 and the refresh");
-    api.request(Method::GET, "/moved").send::<Value>().await.unwrap();
-    outputs.error("API error", &api.request(Method::GET, "/fail").send::<Value>().await.unwrap_err());
+    assert_eq!(
+        me,
+        json!({"id": 1}),
+        "the flow went through the 401 and the refresh"
+    );
+    api.request(Method::GET, "/moved")
+        .send::<Value>()
+        .await
+        .unwrap();
+    outputs.error(
+        "API error",
+        &api.request(Method::GET, "/fail")
+            .send::<Value>()
+            .await
+            .unwrap_err(),
+    );
     outputs.debug("Call", &api.request(Method::GET, "/me").query("page", 1));
 
     // Failing token requests.
-    outputs.error("OAuth error", &oauth.password("user@example.com", &Password::new(PASSWORD), &[]).await.unwrap_err());
-    outputs.error("HTML error", &oauth.client_credentials(&[]).await.unwrap_err());
+    outputs.error(
+        "OAuth error",
+        &oauth
+            .password("user@example.com", &Password::new(PASSWORD), &[])
+            .await
+            .unwrap_err(),
+    );
+    outputs.error(
+        "HTML error",
+        &oauth.client_credentials(&[]).await.unwrap_err(),
+    );
     let unreachable = OAuthClient::new(
         OAuth2Config::new("http://127.0.0.1:1/token"),
         &Variables::new(),
@@ -258,13 +342,26 @@ async fn a_full_flow_leaks_no_secret_into_debug_errors_or_trace_logs() {
         transport(),
     )
     .unwrap();
-    outputs.error("token transport error", &unreachable.refresh(&RefreshToken::new(REFRESH_TOKEN)).await.unwrap_err());
+    outputs.error(
+        "token transport error",
+        &unreachable
+            .refresh(&RefreshToken::new(REFRESH_TOKEN))
+            .await
+            .unwrap_err(),
+    );
     let closed = provider_runtime::ApiClient::new(
         "http://127.0.0.1:1/".parse().unwrap(),
         vec![Credential::api_key_query("api_key", ApiKey::new(API_KEY))],
         Transport::new().unwrap(),
     );
-    outputs.error("API transport error", &closed.request(Method::GET, "/x").send::<Value>().await.unwrap_err());
+    outputs.error(
+        "API transport error",
+        &closed
+            .request(Method::GET, "/x")
+            .send::<Value>()
+            .await
+            .unwrap_err(),
+    );
 
     // Every value holding secrets, after the flow.
     let memory = MemoryStore::new();
@@ -275,17 +372,40 @@ async fn a_full_flow_leaks_no_secret_into_debug_errors_or_trace_logs() {
     outputs.debug("OAuthClient", &oauth);
     outputs.debug("OAuth2Config", &config);
     outputs.debug("ApiClient", &api);
-    outputs.debug("Credential::Basic", &Credential::Basic { id: "acct".to_owned(), token: PersonalAccessToken::new(PERSONAL_ACCESS_TOKEN) });
-    outputs.debug("Credential::Bearer", &Credential::Bearer(AccessToken::new(ACCESS_TOKEN)));
+    outputs.debug(
+        "Credential::Basic",
+        &Credential::Basic {
+            id: "acct".to_owned(),
+            token: PersonalAccessToken::new(PERSONAL_ACCESS_TOKEN),
+        },
+    );
+    outputs.debug(
+        "Credential::Bearer",
+        &Credential::Bearer(AccessToken::new(ACCESS_TOKEN)),
+    );
     drop(_installed);
 
     let logs = logs.text();
     outputs.0.push(("TRACE logs".to_owned(), logs.clone()));
     outputs.assert_free_of(&all_secrets(&verifier));
     // The capture really saw the runtime and the HTTP stack, at TRACE level.
-    for expected in ["token request", "401 from the API", "following redirect", "reqwest::connect", "hyper_util", "TRACE"] {
-        assert!(logs.contains(expected), "the captured logs lack {expected:?}:\n{logs}");
+    for expected in [
+        "token request",
+        "401 from the API",
+        "following redirect",
+        "reqwest::connect",
+        "hyper_util",
+        "TRACE",
+    ] {
+        assert!(
+            logs.contains(expected),
+            "the captured logs lack {expected:?}:\n{logs}"
+        );
     }
     let saved = store.load().unwrap().unwrap();
-    assert_eq!(saved.refresh_token().unwrap().secret(), ROTATED_REFRESH_TOKEN, "the flow really rotated the refresh token");
+    assert_eq!(
+        saved.refresh_token().unwrap().secret(),
+        ROTATED_REFRESH_TOKEN,
+        "the flow really rotated the refresh token"
+    );
 }

@@ -13,10 +13,19 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Runs the client credentials grant against a token endpoint answering `response`.
-async fn issue_with(response: ResponseTemplate, config: impl FnOnce(&MockServer) -> OAuth2Config) -> Result<Token> {
+async fn issue_with(
+    response: ResponseTemplate,
+    config: impl FnOnce(&MockServer) -> OAuth2Config,
+) -> Result<Token> {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).and(path(TOKEN_PATH)).respond_with(response).mount(&server).await;
-    oauth_client(config(&server), "id", Some("secret")).client_credentials(&[]).await
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    oauth_client(config(&server), "id", Some("secret"))
+        .client_credentials(&[])
+        .await
 }
 
 /// Runs the client credentials grant against a token endpoint answering `body` with 200.
@@ -27,19 +36,38 @@ async fn issue(body: Value) -> Result<Token> {
 /// Asserts `expires_at` lies `lifetime` after some instant of `[before, after]`.
 fn assert_expires_after(token: &Token, before: SystemTime, after: SystemTime, lifetime: Duration) {
     let expires_at = token.expires_at().expect("an expiry");
-    assert!(expires_at >= before + lifetime && expires_at <= after + lifetime, "expiry {expires_at:?} is not {lifetime:?} after issue");
+    assert!(
+        expires_at >= before + lifetime && expires_at <= after + lifetime,
+        "expiry {expires_at:?} is not {lifetime:?} after issue"
+    );
 }
 
 #[tokio::test]
 async fn lowercase_bearer_is_accepted_and_sent_back_as_bearer() {
     let server = MockServer::start().await;
-    mount_token_endpoint(&server, json!({"access_token": "at-lower", "token_type": "bearer", "expires_in": 3600})).await;
-    Mock::given(method("GET")).and(path("/me")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    mount_token_endpoint(
+        &server,
+        json!({"access_token": "at-lower", "token_type": "bearer", "expires_in": 3600}),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
     let oauth = oauth_client(config(&server), "id", Some("secret"));
-    let source = token_source(oauth, Renewal::ClientCredentials { scopes: vec![] }, None, None);
+    let source = token_source(
+        oauth,
+        Renewal::ClientCredentials { scopes: vec![] },
+        None,
+        None,
+    );
     let api = api_client(&server, vec![Credential::oauth2(source)]);
 
-    api.request(reqwest::Method::GET, "/me").send::<Value>().await.unwrap();
+    api.request(reqwest::Method::GET, "/me")
+        .send::<Value>()
+        .await
+        .unwrap();
 
     let call = single_request_to(&server, "/me").await;
     assert_eq!(header(&call, "authorization").unwrap(), bearer("at-lower"));
@@ -47,14 +75,19 @@ async fn lowercase_bearer_is_accepted_and_sent_back_as_bearer() {
 
 #[tokio::test]
 async fn missing_token_type_is_accepted() {
-    let token = issue(json!({"access_token": "at-1", "expires_in": 60})).await.unwrap();
+    let token = issue(json!({"access_token": "at-1", "expires_in": 60}))
+        .await
+        .unwrap();
     assert_eq!(token.access_token().secret(), "at-1");
 }
 
 #[tokio::test]
 async fn expires_in_given_as_a_string_sets_the_expiry() {
     let before = SystemTime::now();
-    let token = issue(json!({"access_token": "at-1", "token_type": "Bearer", "expires_in": "3600"})).await.unwrap();
+    let token =
+        issue(json!({"access_token": "at-1", "token_type": "Bearer", "expires_in": "3600"}))
+            .await
+            .unwrap();
     assert_expires_after(&token, before, SystemTime::now(), Duration::from_secs(3600));
 }
 
@@ -63,7 +96,12 @@ async fn missing_expires_in_means_no_expiry_without_a_default_lifetime() {
     let server = MockServer::start().await;
     mount_token_endpoint(&server, json!({"access_token": "at-forever"})).await;
     let oauth = oauth_client(config(&server), "id", Some("secret"));
-    let source = token_source(oauth, Renewal::ClientCredentials { scopes: vec![] }, None, None);
+    let source = token_source(
+        oauth,
+        Renewal::ClientCredentials { scopes: vec![] },
+        None,
+        None,
+    );
 
     let first = source.token().await.unwrap();
     let second = source.token().await.unwrap();
@@ -71,15 +109,25 @@ async fn missing_expires_in_means_no_expiry_without_a_default_lifetime() {
     assert_eq!(first.expires_at(), None);
     assert!(!first.needs_renewal(SystemTime::now() + Duration::from_secs(10 * 365 * 86_400)));
     assert_eq!(second.access_token(), first.access_token());
-    assert_eq!(requests_to(&server, TOKEN_PATH).await.len(), 1, "a token without expiry is reused");
+    assert_eq!(
+        requests_to(&server, TOKEN_PATH).await.len(),
+        1,
+        "a token without expiry is reused"
+    );
 }
 
 #[tokio::test]
 async fn missing_expires_in_takes_the_configured_default_lifetime() {
     let lifetime = Duration::from_secs(120);
     let before = SystemTime::now();
-    let response = ResponseTemplate::new(200).set_body_json(json!({"access_token": "at-1", "token_type": "Bearer"}));
-    let token = issue_with(response, |server| OAuth2Config { default_lifetime: Some(lifetime), ..config(server) }).await.unwrap();
+    let response = ResponseTemplate::new(200)
+        .set_body_json(json!({"access_token": "at-1", "token_type": "Bearer"}));
+    let token = issue_with(response, |server| OAuth2Config {
+        default_lifetime: Some(lifetime),
+        ..config(server)
+    })
+    .await
+    .unwrap();
     assert_expires_after(&token, before, SystemTime::now(), lifetime);
 }
 
@@ -89,7 +137,10 @@ async fn created_at_counts_the_lifetime_from_the_issue_time() {
     let token = issue(json!({"access_token": "at-1", "created_at": 1_754_377_015, "expires_in": 631_139_040, "token_type": "Bearer"}))
         .await
         .unwrap();
-    assert_eq!(token.expires_at(), Some(UNIX_EPOCH + Duration::from_secs(1_754_377_015 + 631_139_040)));
+    assert_eq!(
+        token.expires_at(),
+        Some(UNIX_EPOCH + Duration::from_secs(1_754_377_015 + 631_139_040))
+    );
     assert_eq!(token.refresh_token(), None);
 }
 
@@ -105,38 +156,73 @@ async fn unknown_fields_stay_readable() {
     }))
     .await
     .unwrap();
-    assert_eq!(token.extra("account_id"), Some(&json!("5e1c0ab0-0000-4000-8000-000000000001")));
+    assert_eq!(
+        token.extra("account_id"),
+        Some(&json!("5e1c0ab0-0000-4000-8000-000000000001"))
+    );
     assert_eq!(token.extra("organization_id"), Some(&json!("org-1")));
     assert_eq!(token.extra("limits"), Some(&json!({"rpm": 60})));
-    assert_eq!(token.extra("access_token"), None, "interpreted fields are not duplicated as extras");
+    assert_eq!(
+        token.extra("access_token"),
+        None,
+        "interpreted fields are not duplicated as extras"
+    );
     assert_eq!(token.access_token().prefix(), Some("dal"));
 }
 
 #[tokio::test]
 async fn scopes_split_on_the_providers_separator() {
-    let body = json!({"access_token": "dal:x", "scope": "chats--all:ro, chats--all:rw,agents--my:rw"});
+    let body =
+        json!({"access_token": "dal:x", "scope": "chats--all:ro, chats--all:rw,agents--my:rw"});
     let response = ResponseTemplate::new(200).set_body_json(body);
-    let comma = issue_with(response, |server| OAuth2Config { scope_separator: ",".to_owned(), ..config(server) }).await.unwrap();
-    assert_eq!(comma.scopes().unwrap(), ["chats--all:ro", "chats--all:rw", "agents--my:rw"]);
+    let comma = issue_with(response, |server| OAuth2Config {
+        scope_separator: ",".to_owned(),
+        ..config(server)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        comma.scopes().unwrap(),
+        ["chats--all:ro", "chats--all:rw", "agents--my:rw"]
+    );
 
     // ITCTXT: URI-shaped scopes, space-separated.
     let space = issue(json!({"access_token": "x", "scope": "https://com.beetexting.scopes/ReadContact https://com.beetexting.scopes/SendMessage"}))
         .await
         .unwrap();
-    assert_eq!(space.scopes().unwrap(), ["https://com.beetexting.scopes/ReadContact", "https://com.beetexting.scopes/SendMessage"]);
+    assert_eq!(
+        space.scopes().unwrap(),
+        [
+            "https://com.beetexting.scopes/ReadContact",
+            "https://com.beetexting.scopes/SendMessage"
+        ]
+    );
 }
 
 #[tokio::test]
 async fn an_oauth_error_keeps_code_description_uri_and_status() {
     let body = json!({"error": "invalid_grant", "error_description": "refresh token expired", "error_uri": "https://docs.example/errors"});
-    let error = issue_with(ResponseTemplate::new(400).set_body_json(body), config).await.unwrap_err();
+    let error = issue_with(ResponseTemplate::new(400).set_body_json(body), config)
+        .await
+        .unwrap_err();
 
-    let Error::OAuth { error: code, description, uri, status } = &error else { panic!("expected an OAuth error, got {error:?}") };
+    let Error::OAuth {
+        error: code,
+        description,
+        uri,
+        status,
+    } = &error
+    else {
+        panic!("expected an OAuth error, got {error:?}")
+    };
     assert_eq!(code, "invalid_grant");
     assert_eq!(description.as_deref(), Some("refresh token expired"));
     assert_eq!(uri.as_deref(), Some("https://docs.example/errors"));
     assert_eq!(*status, Some(StatusCode::BAD_REQUEST));
-    assert_eq!(error.to_string(), "OAuth error `invalid_grant`: refresh token expired");
+    assert_eq!(
+        error.to_string(),
+        "OAuth error `invalid_grant`: refresh token expired"
+    );
 }
 
 #[tokio::test]
@@ -148,31 +234,50 @@ async fn an_error_sent_with_status_200_is_still_an_error() {
 
 #[tokio::test]
 async fn an_html_error_page_is_reported_with_an_excerpt() {
-    let page = format!("<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>", "nginx ".repeat(500));
+    let page = format!(
+        "<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>",
+        "nginx ".repeat(500)
+    );
     let response = ResponseTemplate::new(502).set_body_raw(page, "text/html");
     let error = issue_with(response, config).await.unwrap_err();
 
-    let Error::UnexpectedBody { status, excerpt } = &error else { panic!("expected UnexpectedBody, got {error:?}") };
+    let Error::UnexpectedBody { status, excerpt } = &error else {
+        panic!("expected UnexpectedBody, got {error:?}")
+    };
     assert_eq!(*status, StatusCode::BAD_GATEWAY);
-    assert!(excerpt.starts_with("<html><head><title>502 Bad Gateway"), "{excerpt}");
-    assert!(excerpt.chars().count() <= 200, "the excerpt is capped, not the whole page");
+    assert!(
+        excerpt.starts_with("<html><head><title>502 Bad Gateway"),
+        "{excerpt}"
+    );
+    assert!(
+        excerpt.chars().count() <= 200,
+        "the excerpt is capped, not the whole page"
+    );
     assert!(error.to_string().contains("502 Bad Gateway"));
 }
 
 #[tokio::test]
 async fn an_oversized_body_is_refused_not_read_whole() {
     let padding = "x".repeat(1024 * 1024);
-    let response = ResponseTemplate::new(200).set_body_json(json!({"access_token": "at-1", "padding": padding}));
+    let response = ResponseTemplate::new(200)
+        .set_body_json(json!({"access_token": "at-1", "padding": padding}));
     let error = issue_with(response, config).await.unwrap_err();
 
-    let Error::UnexpectedBody { status, excerpt } = &error else { panic!("expected UnexpectedBody, got {error:?}") };
+    let Error::UnexpectedBody { status, excerpt } = &error else {
+        panic!("expected UnexpectedBody, got {error:?}")
+    };
     assert_eq!(*status, StatusCode::OK);
     assert!(excerpt.contains("limit"), "{excerpt}");
-    assert!(!error.to_string().contains("xxxxxxxx"), "the body is not quoted");
+    assert!(
+        !error.to_string().contains("xxxxxxxx"),
+        "the body is not quoted"
+    );
 }
 
 #[tokio::test]
 async fn a_success_without_an_access_token_is_a_decode_error() {
-    let error = issue(json!({"token_type": "Bearer", "expires_in": 3600})).await.unwrap_err();
+    let error = issue(json!({"token_type": "Bearer", "expires_in": 3600}))
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Decode { .. }), "{error:?}");
 }

@@ -9,7 +9,8 @@ use std::time::{Duration, SystemTime};
 use common::*;
 use futures::future::join_all;
 use provider_runtime::{
-    AccessToken, Credential, Error, FileStore, MemoryStore, Password, RefreshToken, Renewal, Token, TokenSource, TokenStore,
+    AccessToken, Credential, Error, FileStore, MemoryStore, Password, RefreshToken, Renewal, Token,
+    TokenSource, TokenStore,
 };
 use serde_json::json;
 use wiremock::matchers::{body_string_contains, method, path};
@@ -22,19 +23,35 @@ fn refresh_only() -> Renewal {
 }
 
 fn client_credentials() -> Renewal {
-    Renewal::ClientCredentials { scopes: vec!["read".to_owned()] }
+    Renewal::ClientCredentials {
+        scopes: vec!["read".to_owned()],
+    }
 }
 
 /// A source for `server` holding `token`, renewing with `renewal`.
-fn source_for(server: &MockServer, renewal: Renewal, store: Option<Arc<dyn TokenStore>>, token: Option<Token>) -> Arc<TokenSource> {
-    token_source(oauth_client(config(server), "id", Some("secret")), renewal, store, token)
+fn source_for(
+    server: &MockServer,
+    renewal: Renewal,
+    store: Option<Arc<dyn TokenStore>>,
+    token: Option<Token>,
+) -> Arc<TokenSource> {
+    token_source(
+        oauth_client(config(server), "id", Some("secret")),
+        renewal,
+        store,
+        token,
+    )
 }
 
 /// A token endpoint that answers slowly, so concurrent callers really overlap.
 async fn mount_slow_token_endpoint(server: &MockServer, access_token: &str) {
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body(access_token)).set_delay(Duration::from_millis(200)))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(token_body(access_token))
+                .set_delay(Duration::from_millis(200)),
+        )
         .mount(server)
         .await;
 }
@@ -44,16 +61,36 @@ async fn refresh_keeps_the_old_refresh_token_when_none_comes_back() {
     let server = MockServer::start().await;
     mount_token_endpoint(&server, token_body("at-1")).await;
     let store = Arc::new(MemoryStore::new());
-    let source = source_for(&server, refresh_only(), Some(store.clone()), Some(expired_token("at-0", Some("rt-1"))));
+    let source = source_for(
+        &server,
+        refresh_only(),
+        Some(store.clone()),
+        Some(expired_token("at-0", Some("rt-1"))),
+    );
 
     let token = source.token().await.unwrap();
 
     assert_eq!(token.access_token().secret(), "at-1");
     assert_eq!(token.refresh_token().unwrap().secret(), "rt-1");
-    assert_eq!(store.load().unwrap().unwrap().refresh_token().unwrap().secret(), "rt-1");
+    assert_eq!(
+        store
+            .load()
+            .unwrap()
+            .unwrap()
+            .refresh_token()
+            .unwrap()
+            .secret(),
+        "rt-1"
+    );
     let refresh = single_request_to(&server, TOKEN_PATH).await;
-    assert_eq!(form_field(&refresh, "grant_type").as_deref(), Some("refresh_token"));
-    assert_eq!(form_field(&refresh, "refresh_token").as_deref(), Some("rt-1"));
+    assert_eq!(
+        form_field(&refresh, "grant_type").as_deref(),
+        Some("refresh_token")
+    );
+    assert_eq!(
+        form_field(&refresh, "refresh_token").as_deref(),
+        Some("rt-1")
+    );
 }
 
 #[tokio::test]
@@ -72,7 +109,11 @@ async fn refresh_keeps_the_rotated_refresh_token_and_uses_it_next_time() {
 
     assert_eq!(first.refresh_token().unwrap().secret(), "rt-2");
     assert_eq!(second.refresh_token().unwrap().secret(), "rt-3");
-    let sent: Vec<_> = requests_to(&server, TOKEN_PATH).await.iter().map(|r| form_field(r, "refresh_token").unwrap()).collect();
+    let sent: Vec<_> = requests_to(&server, TOKEN_PATH)
+        .await
+        .iter()
+        .map(|r| form_field(r, "refresh_token").unwrap())
+        .collect();
     assert_eq!(sent, ["rt-1", "rt-2"]);
 }
 
@@ -84,7 +125,11 @@ struct RecordsStoredRefreshToken {
 
 impl Respond for RecordsStoredRefreshToken {
     fn respond(&self, _: &Request) -> ResponseTemplate {
-        let stored = self.store.load().unwrap().and_then(|t| t.refresh_token().map(|r| r.secret().to_owned()));
+        let stored = self
+            .store
+            .load()
+            .unwrap()
+            .and_then(|t| t.refresh_token().map(|r| r.secret().to_owned()));
         self.seen.lock().unwrap().push(stored);
         ResponseTemplate::new(200).set_body_json(json!({}))
     }
@@ -95,37 +140,74 @@ async fn a_rotated_refresh_token_is_on_disk_before_the_new_access_token_is_used(
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().unwrap();
     let store = FileStore::new(dir.path().join("token.json"));
-    mount_token_endpoint(&server, json!({"access_token": "at-1", "refresh_token": "rt-2", "expires_in": 3600})).await;
+    mount_token_endpoint(
+        &server,
+        json!({"access_token": "at-1", "refresh_token": "rt-2", "expires_in": 3600}),
+    )
+    .await;
     let seen = Arc::new(Mutex::new(Vec::new()));
     Mock::given(method("GET"))
         .and(path("/me"))
-        .respond_with(RecordsStoredRefreshToken { store: store.clone(), seen: seen.clone() })
+        .respond_with(RecordsStoredRefreshToken {
+            store: store.clone(),
+            seen: seen.clone(),
+        })
         .mount(&server)
         .await;
-    let source = source_for(&server, refresh_only(), Some(Arc::new(store.clone())), Some(expired_token("at-0", Some("rt-1"))));
+    let source = source_for(
+        &server,
+        refresh_only(),
+        Some(Arc::new(store.clone())),
+        Some(expired_token("at-0", Some("rt-1"))),
+    );
     let api = api_client(&server, vec![Credential::oauth2(source)]);
 
-    api.request(reqwest::Method::GET, "/me").send::<serde_json::Value>().await.unwrap();
+    api.request(reqwest::Method::GET, "/me")
+        .send::<serde_json::Value>()
+        .await
+        .unwrap();
 
     let call = single_request_to(&server, "/me").await;
     assert_eq!(header(&call, "authorization").unwrap(), bearer("at-1"));
-    assert_eq!(*seen.lock().unwrap(), [Some("rt-2".to_owned())], "the rotated refresh token was saved before the call");
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [Some("rt-2".to_owned())],
+        "the rotated refresh token was saved before the call"
+    );
 }
 
 #[tokio::test]
 async fn a_token_that_cannot_be_saved_is_not_used() {
     let server = MockServer::start().await;
-    mount_token_endpoint(&server, json!({"access_token": "at-1", "refresh_token": "rt-2", "expires_in": 3600})).await;
+    mount_token_endpoint(
+        &server,
+        json!({"access_token": "at-1", "refresh_token": "rt-2", "expires_in": 3600}),
+    )
+    .await;
     let dir = tempfile::tempdir().unwrap();
-    let store = SeededStore { seed: expired_token("at-0", Some("rt-1")), file: FileStore::new(dir.path().join("missing-dir").join("token.json")) };
+    let store = SeededStore {
+        seed: expired_token("at-0", Some("rt-1")),
+        file: FileStore::new(dir.path().join("missing-dir").join("token.json")),
+    };
     let source = source_for(&server, refresh_only(), Some(Arc::new(store)), None);
     let api = api_client(&server, vec![Credential::oauth2(source)]);
 
-    let error = api.request(reqwest::Method::GET, "/me").send::<()>().await.unwrap_err();
+    let error = api
+        .request(reqwest::Method::GET, "/me")
+        .send::<()>()
+        .await
+        .unwrap_err();
 
     assert!(matches!(error, Error::TokenStore(_)), "{error:?}");
-    assert_eq!(requests_to(&server, TOKEN_PATH).await.len(), 1, "the refresh happened");
-    assert!(requests_to(&server, "/me").await.is_empty(), "the unsaved token never reached the API");
+    assert_eq!(
+        requests_to(&server, TOKEN_PATH).await.len(),
+        1,
+        "the refresh happened"
+    );
+    assert!(
+        requests_to(&server, "/me").await.is_empty(),
+        "the unsaved token never reached the API"
+    );
 }
 
 /// A store that loads a fixed token and saves through a [`FileStore`] (that may fail).
@@ -166,7 +248,10 @@ fn file_store_writes_owner_only_files_atomically_and_round_trips() {
 
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "mode {mode:o}");
-    let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let entries: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(entries, ["token.json"], "no temporary file is left behind");
     let loaded = store.load().unwrap().unwrap();
     assert_eq!(loaded.access_token().secret(), "at-1");
@@ -185,7 +270,10 @@ fn concurrent_saves_to_one_file_store_all_succeed() {
             let store = store.clone();
             std::thread::spawn(move || {
                 for save in 0..25 {
-                    let token = Token::new(AccessToken::new(format!("at-{writer}-{save}-{}", "x".repeat(writer * 50))));
+                    let token = Token::new(AccessToken::new(format!(
+                        "at-{writer}-{save}-{}",
+                        "x".repeat(writer * 50)
+                    )));
                     store.save(&token).unwrap();
                 }
             })
@@ -197,7 +285,11 @@ fn concurrent_saves_to_one_file_store_all_succeed() {
 
     let loaded = store.load().unwrap().expect("a whole token file");
     assert!(loaded.access_token().secret().starts_with("at-"));
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file is left behind"
+    );
 }
 
 #[tokio::test]
@@ -206,11 +298,24 @@ async fn a_token_on_disk_is_used_without_asking_the_provider() {
     mount_token_endpoint(&server, token_body("at-new")).await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("token.json");
-    FileStore::new(&path).save(&Token::new(AccessToken::new("at-saved")).with_expires_at(SystemTime::now() + Duration::from_secs(3600))).unwrap();
+    FileStore::new(&path)
+        .save(
+            &Token::new(AccessToken::new("at-saved"))
+                .with_expires_at(SystemTime::now() + Duration::from_secs(3600)),
+        )
+        .unwrap();
     // A later run of the program: a fresh source over the same file.
-    let source = source_for(&server, client_credentials(), Some(Arc::new(FileStore::new(&path))), None);
+    let source = source_for(
+        &server,
+        client_credentials(),
+        Some(Arc::new(FileStore::new(&path))),
+        None,
+    );
 
-    assert_eq!(source.token().await.unwrap().access_token().secret(), "at-saved");
+    assert_eq!(
+        source.token().await.unwrap().access_token().secret(),
+        "at-saved"
+    );
     assert!(requests_to(&server, TOKEN_PATH).await.is_empty());
 }
 
@@ -218,7 +323,12 @@ async fn a_token_on_disk_is_used_without_asking_the_provider() {
 async fn a_hundred_concurrent_callers_cause_one_refresh() {
     let server = MockServer::start().await;
     mount_slow_token_endpoint(&server, "at-1").await;
-    let source = source_for(&server, refresh_only(), None, Some(expired_token("at-0", Some("rt-1"))));
+    let source = source_for(
+        &server,
+        refresh_only(),
+        None,
+        Some(expired_token("at-0", Some("rt-1"))),
+    );
 
     let tokens = join_all((0..CONCURRENT_CALLERS).map(|_| {
         let source = source.clone();
@@ -236,13 +346,26 @@ async fn a_hundred_concurrent_callers_cause_one_refresh() {
 async fn a_hundred_concurrent_api_calls_cause_one_token_request() {
     let server = MockServer::start().await;
     mount_slow_token_endpoint(&server, "at-1").await;
-    Mock::given(method("GET")).and(path("/items")).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
-    let source = source_for(&server, client_credentials(), None, Some(expired_token("at-0", None)));
+    Mock::given(method("GET"))
+        .and(path("/items"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let source = source_for(
+        &server,
+        client_credentials(),
+        None,
+        Some(expired_token("at-0", None)),
+    );
     let api = Arc::new(api_client(&server, vec![Credential::oauth2(source)]));
 
     let results = join_all((0..CONCURRENT_CALLERS).map(|_| {
         let api = api.clone();
-        tokio::spawn(async move { api.request(reqwest::Method::GET, "/items").send::<Vec<u32>>().await })
+        tokio::spawn(async move {
+            api.request(reqwest::Method::GET, "/items")
+                .send::<Vec<u32>>()
+                .await
+        })
     }))
     .await;
 
@@ -251,10 +374,15 @@ async fn a_hundred_concurrent_api_calls_cause_one_token_request() {
     }
     let token_requests = requests_to(&server, TOKEN_PATH).await;
     assert_eq!(token_requests.len(), 1);
-    assert_eq!(form_field(&token_requests[0], "grant_type").as_deref(), Some("client_credentials"));
+    assert_eq!(
+        form_field(&token_requests[0], "grant_type").as_deref(),
+        Some("client_credentials")
+    );
     let calls = requests_to(&server, "/items").await;
     assert_eq!(calls.len(), CONCURRENT_CALLERS);
-    assert!(calls.iter().all(|call| header(call, "authorization").unwrap() == bearer("at-1")));
+    assert!(calls
+        .iter()
+        .all(|call| header(call, "authorization").unwrap() == bearer("at-1")));
 }
 
 #[tokio::test]
@@ -272,11 +400,23 @@ async fn a_rejected_refresh_token_falls_back_to_the_grant() {
         .respond_with(ResponseTemplate::new(200).set_body_json(token_body("at-fresh")))
         .mount(&server)
         .await;
-    let source = source_for(&server, client_credentials(), None, Some(expired_token("at-0", Some("rt-dead"))));
+    let source = source_for(
+        &server,
+        client_credentials(),
+        None,
+        Some(expired_token("at-0", Some("rt-dead"))),
+    );
 
-    assert_eq!(source.token().await.unwrap().access_token().secret(), "at-fresh");
+    assert_eq!(
+        source.token().await.unwrap().access_token().secret(),
+        "at-fresh"
+    );
 
-    let grants: Vec<_> = requests_to(&server, TOKEN_PATH).await.iter().map(|r| form_field(r, "grant_type").unwrap()).collect();
+    let grants: Vec<_> = requests_to(&server, TOKEN_PATH)
+        .await
+        .iter()
+        .map(|r| form_field(r, "grant_type").unwrap())
+        .collect();
     assert_eq!(grants, ["refresh_token", "client_credentials"]);
 }
 
@@ -289,13 +429,32 @@ async fn without_a_refresh_token_or_grant_the_user_must_authorize_again() {
         .mount(&server)
         .await;
 
-    let no_refresh_token = source_for(&server, refresh_only(), None, Some(expired_token("at-0", None)));
-    assert!(matches!(no_refresh_token.token().await, Err(Error::ReauthorizationRequired { refused: None })));
-    assert!(requests_to(&server, TOKEN_PATH).await.is_empty(), "nothing to send");
+    let no_refresh_token = source_for(
+        &server,
+        refresh_only(),
+        None,
+        Some(expired_token("at-0", None)),
+    );
+    assert!(matches!(
+        no_refresh_token.token().await,
+        Err(Error::ReauthorizationRequired { refused: None })
+    ));
+    assert!(
+        requests_to(&server, TOKEN_PATH).await.is_empty(),
+        "nothing to send"
+    );
 
-    let dead_refresh_token = source_for(&server, refresh_only(), None, Some(expired_token("at-0", Some("rt-dead"))));
+    let dead_refresh_token = source_for(
+        &server,
+        refresh_only(),
+        None,
+        Some(expired_token("at-0", Some("rt-dead"))),
+    );
     let error = dead_refresh_token.token().await.unwrap_err();
-    assert!(matches!(error, Error::ReauthorizationRequired { .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::ReauthorizationRequired { .. }),
+        "{error:?}"
+    );
     assert_eq!(error.oauth_error(), Some("invalid_grant"));
 }
 
@@ -303,12 +462,25 @@ async fn without_a_refresh_token_or_grant_the_user_must_authorize_again() {
 async fn the_password_grant_renews_with_the_stored_login() {
     let server = MockServer::start().await;
     mount_token_endpoint(&server, token_body("at-1")).await;
-    let renewal = Renewal::Password { username: "agent@example.com".to_owned(), password: Password::new("pw"), scopes: vec![] };
+    let renewal = Renewal::Password {
+        username: "agent@example.com".to_owned(),
+        password: Password::new("pw"),
+        scopes: vec![],
+    };
     let source = source_for(&server, renewal, None, None);
 
-    assert_eq!(source.token().await.unwrap().access_token().secret(), "at-1");
+    assert_eq!(
+        source.token().await.unwrap().access_token().secret(),
+        "at-1"
+    );
     let request = single_request_to(&server, TOKEN_PATH).await;
-    assert_eq!(form_field(&request, "grant_type").as_deref(), Some("password"));
-    assert_eq!(form_field(&request, "username").as_deref(), Some("agent@example.com"));
+    assert_eq!(
+        form_field(&request, "grant_type").as_deref(),
+        Some("password")
+    );
+    assert_eq!(
+        form_field(&request, "username").as_deref(),
+        Some("agent@example.com")
+    );
     assert_eq!(form_field(&request, "password").as_deref(), Some("pw"));
 }

@@ -6,11 +6,17 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::names::{docs, ident};
-use crate::model::{ApiKeyLocation, AuthKind, AuthScheme, ClientAuth, Grant, OAuth2, Provider, TokenBody};
+use crate::model::{
+    ApiKeyLocation, AuthKind, AuthScheme, ClientAuth, Grant, OAuth2, Provider, TokenBody,
+};
 
 /// The environment variable `<PROVIDER>_<SUFFIX>`.
 fn env_name(provider: &Provider, suffix: &str) -> String {
-    format!("{}_{}", provider.crate_name.to_shouty_snake_case(), suffix.to_shouty_snake_case())
+    format!(
+        "{}_{}",
+        provider.crate_name.to_shouty_snake_case(),
+        suffix.to_shouty_snake_case()
+    )
 }
 
 /// The provider's OAuth 2.0 scheme, if it has one (validation allows at most one).
@@ -34,7 +40,9 @@ fn allows_confidential_client(oauth2: &OAuth2) -> bool {
 /// `ClientBuilder`, `Client` and the non-operation methods of `Client`.
 pub(crate) fn client(provider: &Provider, operation_methods: TokenStream) -> TokenStream {
     let builder = builder(provider);
-    let oauth_methods = oauth2(provider).map(|(_, o)| flow_methods(o)).unwrap_or_default();
+    let oauth_methods = oauth2(provider)
+        .map(|(_, o)| flow_methods(o))
+        .unwrap_or_default();
     let title = &provider.title;
     let client_doc = docs(&format!(
         "A client of the {title} API.\n\nCheap to clone: clones share the connection pool and the token cache."
@@ -84,11 +92,21 @@ pub(crate) fn client(provider: &Provider, operation_methods: TokenStream) -> Tok
 }
 
 fn from_env_doc(provider: &Provider) -> String {
-    let mut lines = vec!["Builds a client from environment variables, so secrets stay out of code.".to_owned(), String::new()];
+    let mut lines = vec![
+        "Builds a client from environment variables, so secrets stay out of code.".to_owned(),
+        String::new(),
+    ];
     for variable in &provider.variables {
-        let default = variable.default.as_ref().map(|d| format!(" (default `{d}`)")).unwrap_or_default();
+        let default = variable
+            .default
+            .as_ref()
+            .map(|d| format!(" (default `{d}`)"))
+            .unwrap_or_default();
         let description = variable.description.as_deref().unwrap_or("").trim();
-        lines.push(format!("- `{}`: {description}{default}", env_name(provider, &variable.name)));
+        lines.push(format!(
+            "- `{}`: {description}{default}",
+            env_name(provider, &variable.name)
+        ));
     }
     for scheme in &provider.auth {
         for (var, what) in scheme_env_vars(provider, scheme) {
@@ -104,23 +122,50 @@ fn from_env_doc(provider: &Provider) -> String {
 fn scheme_env_vars(provider: &Provider, scheme: &AuthScheme) -> Vec<(String, String)> {
     match &scheme.kind {
         AuthKind::OAuth2(oauth2) => {
-            let mut vars = vec![(env_name(provider, "client_id"), "the OAuth client id".to_owned())];
+            let mut vars = vec![(
+                env_name(provider, "client_id"),
+                "the OAuth client id".to_owned(),
+            )];
             if allows_confidential_client(oauth2) {
-                let optional = if allows_public_client(oauth2) { " (omit for a public client)" } else { "" };
-                vars.push((env_name(provider, "client_secret"), format!("the OAuth client secret{optional}")));
+                let optional = if allows_public_client(oauth2) {
+                    " (omit for a public client)"
+                } else {
+                    ""
+                };
+                vars.push((
+                    env_name(provider, "client_secret"),
+                    format!("the OAuth client secret{optional}"),
+                ));
             }
             if oauth2.grants.contains(&Grant::Password) {
-                vars.push((env_name(provider, &oauth2.username_field), "the login for the password grant".to_owned()));
-                vars.push((env_name(provider, "password"), "the password for the password grant".to_owned()));
+                vars.push((
+                    env_name(provider, &oauth2.username_field),
+                    "the login for the password grant".to_owned(),
+                ));
+                vars.push((
+                    env_name(provider, "password"),
+                    "the password for the password grant".to_owned(),
+                ));
             }
             vars
         }
-        AuthKind::ApiKey { .. } => vec![(env_name(provider, &scheme.name), "the API key".to_owned())],
+        AuthKind::ApiKey { .. } => {
+            vec![(env_name(provider, &scheme.name), "the API key".to_owned())]
+        }
         AuthKind::Basic => vec![
-            (env_name(provider, &format!("{}_id", scheme.name)), "the account id of the personal access token".to_owned()),
-            (env_name(provider, &format!("{}_token", scheme.name)), "the personal access token".to_owned()),
+            (
+                env_name(provider, &format!("{}_id", scheme.name)),
+                "the account id of the personal access token".to_owned(),
+            ),
+            (
+                env_name(provider, &format!("{}_token", scheme.name)),
+                "the personal access token".to_owned(),
+            ),
         ],
-        AuthKind::Bearer => vec![(env_name(provider, &scheme.name), "the Bearer token".to_owned())],
+        AuthKind::Bearer => vec![(
+            env_name(provider, &scheme.name),
+            "the Bearer token".to_owned(),
+        )],
     }
 }
 
@@ -131,8 +176,16 @@ fn builder(provider: &Provider) -> TokenStream {
     });
     let variable_setters = provider.variables.iter().map(|v| {
         let field = ident(&v.rust_name);
-        let default = v.default.as_ref().map(|d| format!("\n\nDefault: `{d}`.")).unwrap_or_else(|| "\n\nRequired.".to_owned());
-        let doc = docs(&format!("Sets `{{{}}}`: {}{default}", v.name, v.description.as_deref().unwrap_or("").trim()));
+        let default = v
+            .default
+            .as_ref()
+            .map(|d| format!("\n\nDefault: `{d}`."))
+            .unwrap_or_else(|| "\n\nRequired.".to_owned());
+        let doc = docs(&format!(
+            "Sets `{{{}}}`: {}{default}",
+            v.name,
+            v.description.as_deref().unwrap_or("").trim()
+        ));
         quote! {
             #doc
             pub fn #field(mut self, value: impl Into<::std::string::String>) -> Self {
@@ -146,15 +199,24 @@ fn builder(provider: &Provider) -> TokenStream {
         let ty = match &scheme.kind {
             AuthKind::OAuth2(_) => quote!(OAuth2Setup),
             AuthKind::ApiKey { .. } => quote!(::provider_runtime::ApiKey),
-            AuthKind::Basic => quote!((::std::string::String, ::provider_runtime::PersonalAccessToken)),
+            AuthKind::Basic => quote!((
+                ::std::string::String,
+                ::provider_runtime::PersonalAccessToken
+            )),
             AuthKind::Bearer => quote!(::provider_runtime::AccessToken),
         };
         quote!(#field: ::std::option::Option<#ty>,)
     });
-    let scheme_setters = provider.auth.iter().map(|scheme| scheme_setter(provider, scheme));
+    let scheme_setters = provider
+        .auth
+        .iter()
+        .map(|scheme| scheme_setter(provider, scheme));
     let oauth_setup = oauth2(provider).map(|(_, oauth2)| oauth_setup(oauth2));
     let endpoint_fields = oauth2(provider).map(|(_, o)| {
-        let authorize = o.authorize_url.as_ref().map(|_| quote!(authorize_url: ::std::option::Option<::std::string::String>,));
+        let authorize = o
+            .authorize_url
+            .as_ref()
+            .map(|_| quote!(authorize_url: ::std::option::Option<::std::string::String>,));
         quote! {
             grant: ::std::option::Option<::provider_runtime::Renewal>,
             token_url: ::std::option::Option<::std::string::String>,
@@ -310,7 +372,11 @@ fn default_scopes(oauth2: &OAuth2) -> TokenStream {
 
 fn scheme_setter(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
     let field = ident(&scheme.rust_name);
-    let description = scheme.description.as_deref().map(|d| format!("\n\n{}", d.trim())).unwrap_or_default();
+    let description = scheme
+        .description
+        .as_deref()
+        .map(|d| format!("\n\n{}", d.trim()))
+        .unwrap_or_default();
     match &scheme.kind {
         AuthKind::OAuth2(oauth2) => {
             let confidential = allows_confidential_client(oauth2).then(|| {
@@ -343,7 +409,9 @@ fn scheme_setter(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
                 ApiKeyLocation::Header => format!("header `{name}`"),
                 ApiKeyLocation::Query => format!("query parameter `{name}`"),
             };
-            let doc = docs(&format!("Authenticates with an API key, sent in the {place}.{description}"));
+            let doc = docs(&format!(
+                "Authenticates with an API key, sent in the {place}.{description}"
+            ));
             quote! {
                 #doc
                 pub fn #field(mut self, key: impl Into<::provider_runtime::ApiKey>) -> Self {
@@ -365,7 +433,9 @@ fn scheme_setter(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
             }
         }
         AuthKind::Bearer => {
-            let doc = docs(&format!("Authenticates with a fixed Bearer token.{description}"));
+            let doc = docs(&format!(
+                "Authenticates with a fixed Bearer token.{description}"
+            ));
             let _ = provider;
             quote! {
                 #doc
@@ -399,10 +469,17 @@ fn builder_from_env(provider: &Provider) -> TokenStream {
             }
         }
     });
-    let triggers: Vec<String> = provider.auth.iter().map(|s| scheme_env_vars(provider, s)[0].0.clone()).collect();
+    let triggers: Vec<String> = provider
+        .auth
+        .iter()
+        .map(|s| scheme_env_vars(provider, s)[0].0.clone())
+        .collect();
     let read_scheme = |scheme: &AuthScheme| -> TokenStream {
         let field = ident(&scheme.rust_name);
-        let vars: Vec<String> = scheme_env_vars(provider, scheme).into_iter().map(|(v, _)| v).collect();
+        let vars: Vec<String> = scheme_env_vars(provider, scheme)
+            .into_iter()
+            .map(|(v, _)| v)
+            .collect();
         match &scheme.kind {
             AuthKind::OAuth2(oauth2) => {
                 let id = &vars[0];
@@ -449,17 +526,25 @@ fn builder_from_env(provider: &Provider) -> TokenStream {
             }
         }
     };
-    let branches = provider.auth.iter().zip(&triggers).map(|(scheme, trigger)| {
-        let read = read_scheme(scheme);
-        let companions = scheme.requires.iter().filter_map(|name| provider.auth.iter().find(|s| &s.name == name)).map(read_scheme);
-        quote! {
-            if ::provider_runtime::env_var(#trigger).is_some() {
-                #read
-                #(#companions)*
-                return Ok(self);
+    let branches = provider
+        .auth
+        .iter()
+        .zip(&triggers)
+        .map(|(scheme, trigger)| {
+            let read = read_scheme(scheme);
+            let companions = scheme
+                .requires
+                .iter()
+                .filter_map(|name| provider.auth.iter().find(|s| &s.name == name))
+                .map(read_scheme);
+            quote! {
+                if ::provider_runtime::env_var(#trigger).is_some() {
+                    #read
+                    #(#companions)*
+                    return Ok(self);
+                }
             }
-        }
-    });
+        });
     let all_triggers = triggers.join(" or ");
     quote! {
         /// Reads template variables and credentials from the environment (see [`Client::from_env`]).
@@ -497,7 +582,11 @@ fn build_method(provider: &Provider) -> TokenStream {
     });
     let offered = provider.auth.iter().map(|s| {
         let name = s.rust_name.trim_start_matches("r#");
-        let requires = s.requires.iter().filter_map(|r| provider.auth.iter().find(|a| &a.name == r)).map(|a| a.rust_name.trim_start_matches("r#"));
+        let requires = s
+            .requires
+            .iter()
+            .filter_map(|r| provider.auth.iter().find(|a| &a.name == r))
+            .map(|a| a.rust_name.trim_start_matches("r#"));
         quote!((#name, &[#(#requires),*]))
     });
     let chosen = provider.auth.iter().map(|s| {
@@ -505,7 +594,10 @@ fn build_method(provider: &Provider) -> TokenStream {
         let name = s.rust_name.trim_start_matches("r#");
         quote!(self.#field.is_some().then_some(#name))
     });
-    let credentials = provider.auth.iter().map(|scheme| credential(provider, scheme));
+    let credentials = provider
+        .auth
+        .iter()
+        .map(|scheme| credential(provider, scheme));
     let mutable = (!provider.variables.is_empty()).then(|| quote!(mut));
     let oauth_field = oauth2(provider).map(|_| quote!(oauth2,));
     let oauth_init = oauth2(provider).map(|_| quote!(let mut oauth2 = None;));
@@ -570,8 +662,12 @@ fn credential(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
         }
         AuthKind::ApiKey { location, name } => {
             let make = match location {
-                ApiKeyLocation::Header => quote!(::provider_runtime::Credential::api_key_header(#name, key)?),
-                ApiKeyLocation::Query => quote!(::provider_runtime::Credential::api_key_query(#name, key)),
+                ApiKeyLocation::Header => {
+                    quote!(::provider_runtime::Credential::api_key_header(#name, key)?)
+                }
+                ApiKeyLocation::Query => {
+                    quote!(::provider_runtime::Credential::api_key_query(#name, key))
+                }
             };
             quote! {
                 if let Some(key) = self.#field {
@@ -625,7 +721,9 @@ fn oauth2_config(oauth2: &OAuth2) -> TokenStream {
     let separator = &oauth2.scope_separator;
     let send_scopes = oauth2.send_scopes;
     let pairs = |pairs: &[(String, String)]| {
-        let pairs = pairs.iter().map(|(k, v)| quote!((#k.to_owned(), #v.to_owned())));
+        let pairs = pairs
+            .iter()
+            .map(|(k, v)| quote!((#k.to_owned(), #v.to_owned())));
         quote!(::std::vec![#(#pairs),*])
     };
     let extra_authorize = pairs(&oauth2.extra_authorize_params);
@@ -655,11 +753,18 @@ fn oauth2_config(oauth2: &OAuth2) -> TokenStream {
 
 /// `token`, `granted_scopes` and the user-facing flows the spec offers.
 fn flow_methods(oauth2: &OAuth2) -> TokenStream {
-    let scopes_param = if oauth2.scopes.is_empty() { quote!() } else { quote!(, scopes: &[Scope]) };
+    let scopes_param = if oauth2.scopes.is_empty() {
+        quote!()
+    } else {
+        quote!(, scopes: &[Scope])
+    };
     let scopes_value = if oauth2.scopes.is_empty() {
         quote!(&[])
     } else {
-        quote!(&scopes.iter().map(|scope| scope.as_str()).collect::<::std::vec::Vec<_>>())
+        quote!(&scopes
+            .iter()
+            .map(|scope| scope.as_str())
+            .collect::<::std::vec::Vec<_>>())
     };
     let authorization_code = oauth2.grants.contains(&Grant::AuthorizationCode).then(|| {
         let pkce = if oauth2.pkce { " and a PKCE S256 challenge" } else { "" };
@@ -734,4 +839,3 @@ fn flow_methods(oauth2: &OAuth2) -> TokenStream {
         #implicit
     }
 }
-

@@ -16,14 +16,18 @@ use quote::quote;
 
 use crate::model::Provider;
 
-
 /// Every item of a provider's client, without crate-level attributes.
 pub fn items(provider: &Provider) -> TokenStream {
-    let scope_enum = client::oauth2(provider).map(|(_, o)| scopes::scope_enum(&provider.title, &o.scopes)).unwrap_or_default();
+    let scope_enum = client::oauth2(provider)
+        .map(|(_, o)| scopes::scope_enum(&provider.title, &o.scopes))
+        .unwrap_or_default();
     let client = client::client(provider, operations::methods(&provider.operations));
     let parameter_structs = operations::parameter_structs(&provider.operations);
     let types = types::types(&provider.types);
-    let webhooks = provider.webhooks.as_ref().map(|w| webhooks::webhooks(&provider.title, w));
+    let webhooks = provider
+        .webhooks
+        .as_ref()
+        .map(|w| webhooks::webhooks(&provider.title, w));
     let error_decoder = provider.error.as_ref().map(error_decoder);
     quote! {
         pub use ::provider_runtime::{
@@ -61,7 +65,13 @@ fn error_decoder(ty: &crate::model::TypeRef) -> TokenStream {
 pub fn crate_file(provider: &Provider) -> TokenStream {
     let docs = example::crate_docs(provider);
     // One attribute per line, so the docs print as `//!` lines rather than one `/*! */` block.
-    let docs = docs.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let docs = docs.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     let items = items(provider);
     quote! {
         #(#![doc = #docs])*

@@ -22,6 +22,11 @@ pub(crate) fn docs(text: &str) -> TokenStream {
 
 /// Docs made of paragraphs, skipping empty ones.
 pub(crate) fn doc_paragraphs<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
-    let text = paragraphs.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n");
+    let text = paragraphs
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
     docs(&text)
 }

@@ -10,14 +10,20 @@ use crate::model::{Body, Field, Operation, Param, Segment, TypeRef};
 /// The parameter structs of every operation (`SendSmsQuery`, ...), emitted beside the types.
 pub(crate) fn parameter_structs(operations: &[Operation]) -> TokenStream {
     let items = operations.iter().flat_map(|op| {
-        [(&op.query_type, "query parameters", &op.query), (&op.headers_type, "request headers", &op.headers)]
-            .into_iter()
-            .filter_map(|(name, what, params)| name.as_ref().map(|name| (name, what, params)))
-            .map(move |(name, what, params)| {
-                let doc = docs(&format!("The {what} of [`Client::{}`].", op.rust_name.trim_start_matches("r#")));
-                let fields: Vec<Field> = params.iter().map(param_field).collect();
-                struct_item(name, &doc, &fields)
-            })
+        [
+            (&op.query_type, "query parameters", &op.query),
+            (&op.headers_type, "request headers", &op.headers),
+        ]
+        .into_iter()
+        .filter_map(|(name, what, params)| name.as_ref().map(|name| (name, what, params)))
+        .map(move |(name, what, params)| {
+            let doc = docs(&format!(
+                "The {what} of [`Client::{}`].",
+                op.rust_name.trim_start_matches("r#")
+            ));
+            let fields: Vec<Field> = params.iter().map(param_field).collect();
+            struct_item(name, &doc, &fields)
+        })
     });
     quote!(#(#items)*)
 }
@@ -53,10 +59,13 @@ fn method(op: &Operation) -> TokenStream {
         args.push(quote!(#arg: #ty));
     }
     let mut calls = Vec::new();
-    for (struct_name, arg_name, add, params) in
-        [(&op.query_type, "query", "query", &op.query), (&op.headers_type, "headers", "header", &op.headers)]
-    {
-        let Some(struct_name) = struct_name else { continue };
+    for (struct_name, arg_name, add, params) in [
+        (&op.query_type, "query", "query", &op.query),
+        (&op.headers_type, "headers", "header", &op.headers),
+    ] {
+        let Some(struct_name) = struct_name else {
+            continue;
+        };
         let arg = format_ident!("{arg_name}");
         let ty = ident(struct_name);
         args.push(quote!(#arg: &#ty));
@@ -67,7 +76,11 @@ fn method(op: &Operation) -> TokenStream {
         Some(Body::Json(ty) | Body::Form(ty)) => {
             let ty = type_tokens(ty);
             args.push(quote!(body: &#ty));
-            let encode = if matches!(op.body, Some(Body::Form(_))) { quote!(form) } else { quote!(json) };
+            let encode = if matches!(op.body, Some(Body::Form(_))) {
+                quote!(form)
+            } else {
+                quote!(json)
+            };
             calls.push(quote!(let call = call.#encode(body);));
         }
         None => {}
@@ -75,15 +88,33 @@ fn method(op: &Operation) -> TokenStream {
     let response = op.response.as_ref().map_or_else(|| quote!(()), type_tokens);
     let path = path_expression(op);
     let scopes = &op.scopes;
-    let success = op.success.iter().map(|status| proc_macro2::Literal::u16_unsuffixed(*status));
-    let envelope = op.envelope.as_ref().map(|field| quote!(let call = call.envelope(#field);));
+    let success = op
+        .success
+        .iter()
+        .map(|status| proc_macro2::Literal::u16_unsuffixed(*status));
+    let envelope = op
+        .envelope
+        .as_ref()
+        .map(|field| quote!(let call = call.envelope(#field);));
     let scope_doc = if scopes.is_empty() {
         String::new()
     } else {
-        format!("Required scopes: {}.", scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+        format!(
+            "Required scopes: {}.",
+            scopes
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
     let route = format!("`{} {}`", op.method.as_str(), op.path.text);
-    let doc = doc_paragraphs([op.summary.as_str(), op.description.as_deref().unwrap_or(""), &route, &scope_doc]);
+    let doc = doc_paragraphs([
+        op.summary.as_str(),
+        op.description.as_deref().unwrap_or(""),
+        &route,
+        &scope_doc,
+    ]);
     quote! {
         #doc
         pub async fn #name(&self, #(#args),*) -> Result<#response> {
@@ -125,7 +156,9 @@ fn path_expression(op: &Operation) -> TokenStream {
         match segment {
             Segment::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
             Segment::Placeholder(wire) => {
-                let Some(param) = op.path_params.iter().find(|p| &p.name == wire) else { continue };
+                let Some(param) = op.path_params.iter().find(|p| &p.name == wire) else {
+                    continue;
+                };
                 format.push_str("{}");
                 let arg = ident(&param.rust_name);
                 values.push(match param.ty {

@@ -14,7 +14,11 @@ pub(crate) fn scope_enum(title: &str, scopes: &[Scope]) -> TokenStream {
     let variants: Vec<_> = scopes.iter().map(|s| ident(&s.variant)).collect();
     let values: Vec<&str> = scopes.iter().map(|s| s.value.as_str()).collect();
     let declarations = scopes.iter().zip(&variants).map(|(scope, variant)| {
-        let doc = docs(&format!("{}\n\nSent as `{}`.", scope.description.as_deref().unwrap_or(&scope.value), scope.value));
+        let doc = docs(&format!(
+            "{}\n\nSent as `{}`.",
+            scope.description.as_deref().unwrap_or(&scope.value),
+            scope.value
+        ));
         quote!(#doc #variant,)
     });
     let enum_doc = docs(&format!("An OAuth scope of {title}."));

@@ -44,7 +44,11 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
 /// A field's declared type: boxed when it contains its own struct, `Option<T>` unless required.
 pub(crate) fn field_type(field: &Field) -> TokenStream {
     let ty = type_tokens(&field.ty);
-    let ty = if field.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
+    let ty = if field.boxed {
+        quote!(::std::boxed::Box<#ty>)
+    } else {
+        ty
+    };
     if field.required {
         ty
     } else {
@@ -61,8 +65,10 @@ pub(crate) fn struct_item(rust_name: &str, doc: &TokenStream, fields: &[Field]) 
         let ty = field_type(field);
         let doc = docs(field.description.as_deref().unwrap_or(&field.wire_name));
         let wire = &field.wire_name;
-        let rename = (field.rust_name.trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
-        let optional = (!field.required).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+        let rename = (field.rust_name.trim_start_matches("r#") != wire)
+            .then(|| quote!(#[serde(rename = #wire)]));
+        let optional = (!field.required)
+            .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
         quote! {
             #doc
             #rename
@@ -114,7 +120,11 @@ fn enum_item(rust_name: &str, doc: &TokenStream, variants: &[Variant]) -> TokenS
     let name = ident(rust_name);
     let declarations = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let doc = docs(v.description.as_deref().unwrap_or(&format!("`{}`", v.value)));
+        let doc = docs(
+            v.description
+                .as_deref()
+                .unwrap_or(&format!("`{}`", v.value)),
+        );
         quote!(#doc #variant,)
     });
     let to_wire = variants.iter().map(|v| {

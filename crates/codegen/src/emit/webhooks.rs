@@ -20,7 +20,11 @@ pub(crate) fn webhooks(title: &str, webhooks: &Webhooks) -> TokenStream {
     let variants = webhooks.events.iter().map(|event| {
         let variant = ident(&event.rust_name);
         let payload = ident(&event.payload_type);
-        let doc = docs(&format!("`{}`: {}", event.name, event.description.as_deref().unwrap_or("")));
+        let doc = docs(&format!(
+            "`{}`: {}",
+            event.name,
+            event.description.as_deref().unwrap_or("")
+        ));
         quote!(#doc #variant(#payload),)
     });
     let names = webhooks.events.iter().map(|event| {
