@@ -249,7 +249,7 @@ impl ClientBuilder {
         self.token_url = Some(url.into());
         self
     }
-    /// Keeps tokens in `store` (a [`FileStore`](::provider_runtime::FileStore), a keychain)
+    /// Keeps tokens in `store` (a [`FileStore`], a keychain)
     /// instead of memory, so they survive restarts. Rotated refresh tokens are saved before use.
     pub fn token_store(
         mut self,

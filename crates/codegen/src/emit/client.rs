@@ -245,7 +245,7 @@ fn builder(provider: &Provider) -> TokenStream {
     let store_field = oauth2(provider).map(|_| quote!(token_store: ::std::option::Option<::std::sync::Arc<dyn ::provider_runtime::TokenStore>>,));
     let store_setter = oauth2(provider).map(|_| {
         quote! {
-            /// Keeps tokens in `store` (a [`FileStore`](::provider_runtime::FileStore), a keychain)
+            /// Keeps tokens in `store` (a [`FileStore`], a keychain)
             /// instead of memory, so they survive restarts. Rotated refresh tokens are saved before use.
             pub fn token_store(mut self, store: ::std::sync::Arc<dyn ::provider_runtime::TokenStore>) -> Self {
                 self.token_store = Some(store);
