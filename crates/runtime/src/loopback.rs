@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::oauth::OAuthClient;
+use crate::oauth::{AuthorizationRequest, OAuthClient};
 use crate::token::Token;
 
 /// The page the browser shows once the callback arrived.
@@ -36,14 +36,20 @@ pub async fn authorize_with_loopback(
     let redirect_uri = format!("http://127.0.0.1:{port}{CALLBACK_PATH}");
     let request = oauth.authorize_url(&redirect_uri, scopes)?;
     open(request.url());
-    let callback = tokio::time::timeout(timeout, receive_callback(&listener, port))
+    let callback = tokio::time::timeout(timeout, receive_callback(&listener, port, &request))
         .await
         .map_err(|_| Error::Timeout(timeout))??;
     oauth.exchange_callback(&request, &callback).await
 }
 
-/// Accepts connections until one asks for `/callback`; answers it and returns its full URL.
-async fn receive_callback(listener: &TcpListener, port: u16) -> Result<String> {
+/// Accepts connections until one asks for `/callback` with this request's `state`; answers it
+/// and returns its full URL. A callback with another state (a local page that guessed the port)
+/// is answered 400 and ignored, so it can neither inject its code nor end the flow.
+async fn receive_callback(
+    listener: &TcpListener,
+    port: u16,
+    request: &AuthorizationRequest,
+) -> Result<String> {
     loop {
         let (mut stream, _) = listener.accept().await.map_err(Error::Loopback)?;
         let mut head = Vec::new();
@@ -61,16 +67,28 @@ async fn receive_callback(listener: &TcpListener, port: u16) -> Result<String> {
             .and_then(|line| line.split_whitespace().nth(1))
             .unwrap_or("");
         let is_callback = target.split(['?', '#']).next() == Some(CALLBACK_PATH);
-        let response = if is_callback {
-            format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{DONE_PAGE}", DONE_PAGE.len())
-        } else {
-            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+        let ours = is_callback && carries_state(target, request);
+        let response = match (is_callback, ours) {
+            (true, true) => format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{DONE_PAGE}", DONE_PAGE.len()),
+            (true, false) => "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned(),
+            _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned(),
         };
         // The browser going away early does not change what we received.
         let _ = stream.write_all(response.as_bytes()).await;
         let _ = stream.shutdown().await;
-        if is_callback {
+        if ours {
             return Ok(format!("http://127.0.0.1:{port}{target}"));
         }
+        tracing::debug!(
+            is_callback,
+            "ignored a loopback request that is not this authorization's callback"
+        );
     }
+}
+
+/// Whether the request target's `state` parameter is the authorization's (compared in constant time).
+fn carries_state(target: &str, request: &AuthorizationRequest) -> bool {
+    let query = target.split_once('?').map_or("", |(_, query)| query);
+    url::form_urlencoded::parse(query.as_bytes())
+        .any(|(name, value)| name == "state" && request.state_matches(&value))
 }

@@ -49,6 +49,11 @@ impl AuthorizationRequest {
         self.state.as_str()
     }
 
+    /// Whether `received` is this request's `state`, compared in constant time.
+    pub(crate) fn state_matches(&self, received: &str) -> bool {
+        self.state.matches(received)
+    }
+
     /// The redirect URI the code will be delivered to.
     pub fn redirect_uri(&self) -> &str {
         &self.redirect_uri
