@@ -1,0 +1,139 @@
+//! The generator's cost, stage by stage: YAML alone (the floor), parse and validate, emit
+//! (tokens), format (prettyplease), the `rustfmt` pass `render_crate` adds, and how many lines
+//! of Rust each operation becomes.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use codegen::render::{render_crate, GeneratedFile};
+
+use crate::stats::median_time;
+
+/// Median times of each stage for one spec, and the size of its output.
+#[derive(Debug, Clone)]
+pub struct Measurement {
+    /// What was measured: a seed spec's file name or `synth_<n>`.
+    pub name: String,
+    /// Operations in the spec.
+    pub operations: usize,
+    /// Named types in the spec.
+    pub types: usize,
+    /// Size of the YAML.
+    pub spec_bytes: usize,
+    /// `serde_yaml::from_str::<serde_yaml::Value>`: the floor of any YAML front end.
+    pub yaml: Duration,
+    /// `codegen::parse_str`: deserialize, locate, validate, resolve the model.
+    pub parse: Duration,
+    /// `codegen::emit::crate_file`: the model to tokens.
+    pub emit: Duration,
+    /// Tokens to `syn::File` to text with prettyplease, as `render_crate` does it.
+    pub format: Duration,
+    /// The rest of `render_crate`: piping the text through the `rustfmt` process.
+    pub rustfmt: Duration,
+    /// Lines of the generated `src/lib.rs`.
+    pub lines: usize,
+}
+
+impl Measurement {
+    /// What `parse_str` then `render_crate` cost together: every stage, `rustfmt` included.
+    pub fn total(&self) -> Duration {
+        self.in_process() + self.rustfmt
+    }
+
+    /// Parse, validate, emit and prettyplease: every stage that runs inside the generator.
+    pub fn in_process(&self) -> Duration {
+        self.parse + self.emit + self.format
+    }
+
+    /// [`Self::total`] per operation, in microseconds.
+    pub fn us_per_operation(&self) -> f64 {
+        self.total().as_secs_f64() * 1e6 / self.operations.max(1) as f64
+    }
+
+    /// Several specs as one: sizes and stage times added up.
+    pub fn sum(name: &str, parts: &[Measurement]) -> Measurement {
+        let add = |f: fn(&Measurement) -> Duration| parts.iter().map(f).sum();
+        Measurement {
+            name: name.to_owned(),
+            operations: parts.iter().map(|m| m.operations).sum(),
+            types: parts.iter().map(|m| m.types).sum(),
+            spec_bytes: parts.iter().map(|m| m.spec_bytes).sum(),
+            yaml: add(|m| m.yaml),
+            parse: add(|m| m.parse),
+            emit: add(|m| m.emit),
+            format: add(|m| m.format),
+            rustfmt: add(|m| m.rustfmt),
+            lines: parts.iter().map(|m| m.lines).sum(),
+        }
+    }
+
+    /// Generated lines per operation.
+    pub fn lines_per_operation(&self) -> f64 {
+        self.lines as f64 / self.operations.max(1) as f64
+    }
+}
+
+/// Measures every stage on `source`, each the median of `runs` runs.
+pub fn measure(
+    name: &str,
+    spec_path: &str,
+    source: &str,
+    runs: usize,
+) -> Result<Measurement, String> {
+    let (yaml, parsed) = median_time(runs, || {
+        serde_yaml::from_str::<serde_yaml::Value>(source).map(drop)
+    });
+    parsed.map_err(|e| format!("{name}: not YAML: {e}"))?;
+    let (parse, provider) = median_time(runs, || codegen::parse_str(name, source));
+    let provider = provider.map_err(|d| format!("{name}: invalid spec:\n{d}"))?;
+    let (emit, tokens) = median_time(runs, || codegen::emit::crate_file(&provider));
+    let (format, parsed) = median_time(runs, || {
+        syn::parse2::<syn::File>(tokens.clone()).map(|file| prettyplease::unparse(&file))
+    });
+    parsed.map_err(|e| format!("{name}: the emitted tokens do not parse: {e}"))?;
+    let (render, files) = median_time(runs, || render_crate(&provider, spec_path));
+    let files = files.map_err(|e| format!("{name}: {e}"))?;
+    Ok(Measurement {
+        name: name.to_owned(),
+        operations: provider.operations.len(),
+        types: provider.types.len(),
+        spec_bytes: source.len(),
+        yaml,
+        parse,
+        emit,
+        format,
+        rustfmt: render.saturating_sub(emit + format),
+        lines: lib_rs(&files).lines().count(),
+    })
+}
+
+/// The generated `src/lib.rs` among `files`.
+pub fn lib_rs(files: &[GeneratedFile]) -> &str {
+    files
+        .iter()
+        .find(|f| f.path == Path::new("src/lib.rs"))
+        .map_or("", |f| f.contents.as_str())
+}
+
+/// The workspace root (two levels above this crate).
+pub fn workspace_root() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
+}
+
+/// The seed specs, `specs/*.yaml`, sorted by file name: (`specs/<file>`, contents).
+pub fn seed_specs() -> std::io::Result<Vec<(String, String)>> {
+    let mut specs = Vec::new();
+    for entry in std::fs::read_dir(workspace_root().join("specs"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let name = format!(
+                "specs/{}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            );
+            specs.push((name, std::fs::read_to_string(&path)?));
+        }
+    }
+    specs.sort();
+    Ok(specs)
+}
