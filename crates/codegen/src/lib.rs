@@ -37,7 +37,15 @@ pub fn load(path: &Path) -> Result<model::Provider, Diagnostics> {
 
 /// Parses and validates spec text; `file_name` is only used in diagnostics.
 pub fn parse_str(file_name: &str, source: &str) -> Result<model::Provider, Diagnostics> {
-    spec::parse(source)
-        .and_then(|spec| validate::validate(&spec, &Locations::scan(source)))
-        .map_err(|findings| Diagnostics::new(file_name, source, findings))
+    // The position index is a second, independent parse of the source: build it on another
+    // core while serde reads the spec.
+    std::thread::scope(|scope| {
+        let locations = scope.spawn(|| Locations::scan(source));
+        let spec = spec::parse(source);
+        let locations = locations
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        spec.and_then(|spec| validate::validate(&spec, &locations))
+    })
+    .map_err(|findings| Diagnostics::new(file_name, source, findings))
 }

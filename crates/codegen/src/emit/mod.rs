@@ -1,7 +1,8 @@
 //! From the resolved model to Rust tokens: one module per concern, assembled here.
 //!
 //! [`items`] is what both delivery modes share: the committed crate's `lib.rs` (through
-//! [`crate::render`]) and the `provider!` macro's expansion.
+//! [`crate::render`]) and the `provider!` macro's expansion. It is cut into [`sections`] that
+//! can be emitted independently, which lets the renderer use every core on large specs.
 
 mod client;
 mod example;
@@ -16,35 +17,53 @@ use quote::quote;
 
 use crate::model::Provider;
 
+/// One part of a crate: a sequence of items emitted on its own, so that large crates can be
+/// emitted and formatted on several cores (see [`crate::render`]).
+pub type Section<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+
+/// Declared types per section: small enough to spread a large crate over the cores.
+const TYPES_PER_SECTION: usize = 256;
+
+/// The sections of a provider's client, in output order; together they are [`items`].
+pub fn sections(provider: &Provider) -> Vec<Section<'_>> {
+    let mut sections: Vec<Section<'_>> = vec![
+        Box::new(|| {
+            quote! {
+                pub use ::provider_runtime::{
+                    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore, Password,
+                    PersonalAccessToken, ProviderError, Token, TokenStore,
+                };
+
+                /// The result of every call of this client.
+                pub type Result<T, E = Error> = ::std::result::Result<T, E>;
+            }
+        }),
+        Box::new(|| {
+            let scope_enum = client::oauth2(provider)
+                .map(|(_, o)| scopes::scope_enum(&provider.title, &o.scopes))
+                .unwrap_or_default();
+            let client = client::client(provider, operations::methods(&provider.operations));
+            quote!(#scope_enum #client)
+        }),
+        Box::new(|| operations::parameter_structs(&provider.operations)),
+    ];
+    for chunk in provider.types.chunks(TYPES_PER_SECTION) {
+        sections.push(Box::new(move || types::types(chunk)));
+    }
+    sections.push(Box::new(|| {
+        let webhooks = provider
+            .webhooks
+            .as_ref()
+            .map(|w| webhooks::webhooks(&provider.title, w));
+        let error_decoder = provider.error.as_ref().map(error_decoder);
+        quote!(#webhooks #error_decoder)
+    }));
+    sections
+}
+
 /// Every item of a provider's client, without crate-level attributes.
 pub fn items(provider: &Provider) -> TokenStream {
-    let scope_enum = client::oauth2(provider)
-        .map(|(_, o)| scopes::scope_enum(&provider.title, &o.scopes))
-        .unwrap_or_default();
-    let client = client::client(provider, operations::methods(&provider.operations));
-    let parameter_structs = operations::parameter_structs(&provider.operations);
-    let types = types::types(&provider.types);
-    let webhooks = provider
-        .webhooks
-        .as_ref()
-        .map(|w| webhooks::webhooks(&provider.title, w));
-    let error_decoder = provider.error.as_ref().map(error_decoder);
-    quote! {
-        pub use ::provider_runtime::{
-            AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore, Password,
-            PersonalAccessToken, ProviderError, Token, TokenStore,
-        };
-
-        /// The result of every call of this client.
-        pub type Result<T, E = Error> = ::std::result::Result<T, E>;
-
-        #scope_enum
-        #client
-        #parameter_structs
-        #types
-        #webhooks
-        #error_decoder
-    }
+    sections(provider).iter().map(|section| section()).collect()
 }
 
 /// `decode_error`: the provider's error body of an [`Error::Api`](provider_runtime::Error) as its declared type.
@@ -61,8 +80,8 @@ fn error_decoder(ty: &crate::model::TypeRef) -> TokenStream {
     }
 }
 
-/// Crate-level attributes and docs of the committed crate, followed by [`items`].
-pub fn crate_file(provider: &Provider) -> TokenStream {
+/// The crate-level attributes and docs of the committed crate (what precedes [`items`]).
+pub fn crate_attributes(provider: &Provider) -> TokenStream {
     let docs = example::crate_docs(provider);
     // One attribute per line, so the docs print as `//!` lines rather than one `/*! */` block.
     let docs = docs.lines().map(|line| {
@@ -72,12 +91,16 @@ pub fn crate_file(provider: &Provider) -> TokenStream {
             format!(" {line}")
         }
     });
-    let items = items(provider);
     quote! {
         #(#![doc = #docs])*
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
-
-        #items
     }
+}
+
+/// The committed crate's `lib.rs`: [`crate_attributes`] followed by [`items`].
+pub fn crate_file(provider: &Provider) -> TokenStream {
+    let attributes = crate_attributes(provider);
+    let items = items(provider);
+    quote!(#attributes #items)
 }

@@ -63,8 +63,10 @@ impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Map<V>, A::Error> {
         let mut entries: Vec<(String, V)> = Vec::new();
+        // A set beside the ordered entries keeps the duplicate check linear for large specs.
+        let mut seen = std::collections::HashSet::new();
         while let Some((key, value)) = access.next_entry::<String, V>()? {
-            if entries.iter().any(|(k, _)| *k == key) {
+            if !seen.insert(key.clone()) {
                 return Err(A::Error::custom(format_args!("duplicate field `{key}`")));
             }
             entries.push((key, value));
