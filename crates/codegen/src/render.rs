@@ -109,21 +109,6 @@ fn rustfmt(source: String) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formatting_by_section_matches_formatting_the_whole_file() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
-        for spec in ["itctxt", "text", "sms_cx", "intandem", "cloudcx"] {
-            let provider = crate::load(&root.join(format!("{spec}.yaml"))).unwrap();
-            let whole = format_items(emit::crate_file(&provider)).unwrap();
-            assert_eq!(format_crate(&provider).unwrap(), whole, "{spec}");
-        }
-    }
-}
-
 fn cargo_toml(provider: &Provider, spec_path: &str) -> String {
     let description = format!(
         "A typed client of the {} API, generated from {spec_path}.",
@@ -145,4 +130,19 @@ fn cargo_toml(provider: &Provider, spec_path: &str) -> String {
          serde_json = \"1\"\n",
         name = provider.crate_name,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formatting_by_section_matches_formatting_the_whole_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+        for spec in ["itctxt", "text", "sms_cx", "intandem", "cloudcx"] {
+            let provider = crate::load(&root.join(format!("{spec}.yaml"))).unwrap();
+            let whole = format_items(emit::crate_file(&provider)).unwrap();
+            assert_eq!(format_crate(&provider).unwrap(), whole, "{spec}");
+        }
+    }
 }
