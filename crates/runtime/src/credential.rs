@@ -101,7 +101,7 @@ pub(crate) async fn resolve(credentials: &[Credential]) -> Result<Resolved> {
                 let token = source.token().await?;
                 resolved
                     .headers
-                    .push((AUTHORIZATION, bearer(token.access_token())?));
+                    .push((AUTHORIZATION, token.authorization()?));
                 if let (Some(header), Some(prefix)) = (prefix_header, token.access_token().prefix())
                 {
                     let value = HeaderValue::from_str(prefix).map_err(|_| {

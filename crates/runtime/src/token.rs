@@ -5,7 +5,10 @@
 //! `created_at` or account ids. We accept all of that, keep unknown fields readable, and turn
 //! every error body (even one sent with status 200) into [`Error::OAuth`].
 
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::HeaderValue;
 
 use serde_json::{Map, Value};
 
@@ -24,6 +27,9 @@ pub struct Token {
     renew_at: Option<SystemTime>,
     scopes: Option<Vec<String>>,
     extra: Map<String, Value>,
+    /// `Bearer <token>`, built on first use: every API call sends it, and building a header
+    /// value (format, validate) costs more than the rest of the credential step.
+    authorization: OnceLock<HeaderValue>,
 }
 
 impl Token {
@@ -36,7 +42,24 @@ impl Token {
             renew_at: None,
             scopes: None,
             extra: Map::new(),
+            authorization: OnceLock::new(),
         }
+    }
+
+    /// The `Authorization: Bearer <token>` value, marked sensitive so no log prints it. Always
+    /// `Bearer` with a capital B, whatever the provider's `token_type` said.
+    pub(crate) fn authorization(&self) -> Result<HeaderValue> {
+        if let Some(value) = self.authorization.get() {
+            return Ok(value.clone());
+        }
+        let mut value = HeaderValue::try_from(format!("Bearer {}", self.access_token.secret()))
+            .map_err(|_| {
+                Error::InvalidConfig(
+                    "the access token contains characters not allowed in a header".into(),
+                )
+            })?;
+        value.set_sensitive(true);
+        Ok(self.authorization.get_or_init(|| value).clone())
     }
 
     /// Adds a refresh token (when rebuilding a token a custom [`TokenStore`](crate::TokenStore) saved).
@@ -187,6 +210,7 @@ pub(crate) fn parse_token_response(
         renew_at: None,
         scopes,
         extra: fields,
+        authorization: OnceLock::new(),
     };
     Ok(match lifetime {
         Some(lifetime) => token.expire_after(issued_at, lifetime),
@@ -279,6 +303,7 @@ impl From<StoredToken> for Token {
             renew_at: stored.renew_at.map(|s| UNIX_EPOCH + Duration::from_secs(s)),
             scopes: stored.scopes,
             extra: stored.extra,
+            authorization: OnceLock::new(),
         }
     }
 }
