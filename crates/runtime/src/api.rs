@@ -260,6 +260,11 @@ impl<'a> Call<'a> {
                     continue;
                 }
             }
+            if self.is_success(status) {
+                let body =
+                    read_capped(response, API_BODY_LIMIT, self.client.transport.timeout()).await?;
+                return Ok((status, body));
+            }
             let retry_after = retry_after(response.headers());
             if matches!(
                 status,
@@ -281,9 +286,6 @@ impl<'a> Call<'a> {
             }
             let body =
                 read_capped(response, API_BODY_LIMIT, self.client.transport.timeout()).await?;
-            if self.is_success(status) {
-                return Ok((status, body));
-            }
             return Err(Error::Api {
                 status,
                 error: Box::new(ProviderError::from_body(&body)),
@@ -376,12 +378,13 @@ impl<'a> Call<'a> {
         trusted: bool,
     ) -> Result<reqwest::Response> {
         let url = with_credential_query(url, &credentials.query, trusted);
+        tracing::debug!(method = %method, path = url.path(), "API request");
         let mut request = self
             .client
             .transport
             .http()
-            .request(method.clone(), url.clone())
-            .header(ACCEPT, "application/json");
+            .request(method.clone(), url)
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
         if trusted {
             for (name, value) in self
                 .client
@@ -407,7 +410,6 @@ impl<'a> Call<'a> {
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(form.clone()),
         };
-        tracing::debug!(method = %method, path = url.path(), "API request");
         let timeout = self.client.transport.timeout();
         request
             .send()
