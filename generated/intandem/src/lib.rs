@@ -492,91 +492,69 @@ impl Client {
     }
 }
 /// The query parameters of [`Client::list_clients`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListClientsQuery {
     /// Text to search for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_term: ::std::option::Option<::std::string::String>,
     /// Field to search in, e.g. `email`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_by: ::std::option::Option<::std::string::String>,
     /// Page number, from 1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: ::std::option::Option<i64>,
     /// Clients per page (at most 100)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: ::std::option::Option<i64>,
 }
 /// The request headers of [`Client::list_clients`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListClientsHeaders {
     /// With a directory token: the `business_uid` to act for
-    #[serde(rename = "X-On-Behalf-Of")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
 }
 /// The request headers of [`Client::create_client`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateClientHeaders {
     /// With a directory token: the `business_uid` to act for
-    #[serde(rename = "X-On-Behalf-Of")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
 }
 /// The request headers of [`Client::get_client`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetClientHeaders {
     /// With a directory token: the `business_uid` to act for
-    #[serde(rename = "X-On-Behalf-Of")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
 }
 /// The request headers of [`Client::update_client`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateClientHeaders {
     /// With a directory token: the `business_uid` to act for
-    #[serde(rename = "X-On-Behalf-Of")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
 }
 /// The request headers of [`Client::delete_client`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteClientHeaders {
     /// With a directory token: the `business_uid` to act for
-    #[serde(rename = "X-On-Behalf-Of")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
 }
 /// The request headers of [`Client::get_business`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBusinessHeaders {
     /// With a directory token: the `business_uid` to act for
-    #[serde(rename = "X-On-Behalf-Of")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
 }
 /// The query parameters of [`Client::list_appointments`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppointmentsQuery {
     /// Only this client's appointments
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Only appointments in this state, e.g. `scheduled`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// Page number, from 1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: ::std::option::Option<i64>,
     /// Appointments per page (at most 100)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: ::std::option::Option<i64>,
 }
 /// The request headers of [`Client::list_appointments`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppointmentsHeaders {
     /// With a directory token: the `business_uid` to act for
-    #[serde(rename = "X-On-Behalf-Of")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
 }
 /// Who a token belongs to.

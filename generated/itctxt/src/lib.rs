@@ -579,7 +579,7 @@ impl Client {
     }
 }
 /// The query parameters of [`Client::send_sms`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SendSmsQuery {
     /// Sending number in E.164 format
     pub from: ::std::string::String,
@@ -599,7 +599,7 @@ impl SendSmsQuery {
     }
 }
 /// The query parameters of [`Client::send_sms_as_agent`].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SendSmsAsAgentQuery {
     /// Sending number in E.164 format
     pub from: ::std::string::String,

@@ -641,19 +641,15 @@ impl Client {
     }
 }
 /// The query parameters of [`Client::get_group`].
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetGroupQuery {
     /// Leave out contact details
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_response: ::std::option::Option<bool>,
     /// Contacts per page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: ::std::option::Option<i64>,
     /// Cursor of the next page (from `paging.next`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Cursor of the previous page (from `paging.previous`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
 /// An SMS to send.

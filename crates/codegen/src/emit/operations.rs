@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::names::{doc_paragraphs, docs, ident};
-use super::types::{struct_item, type_tokens};
+use super::types::{struct_item, type_tokens, Wire};
 use crate::model::{Body, Field, Operation, Param, Segment, TypeRef};
 
 /// The parameter structs of every operation (`SendSmsQuery`, ...), emitted beside the types.
@@ -22,7 +22,7 @@ pub(crate) fn parameter_structs(operations: &[Operation]) -> TokenStream {
                 op.rust_name.trim_start_matches("r#")
             ));
             let fields: Vec<Field> = params.iter().map(param_field).collect();
-            struct_item(name, &doc, &fields)
+            struct_item(name, &doc, &fields, Wire::Fields)
         })
     });
     quote!(#(#items)*)

@@ -11,7 +11,7 @@ pub(crate) fn types(defs: &[TypeDef]) -> TokenStream {
     let items = defs.iter().map(|def| {
         let doc = doc_paragraphs([def.description.as_deref().unwrap_or(&def.name)]);
         match &def.kind {
-            TypeKind::Struct { fields } => struct_item(&def.rust_name, &doc, fields),
+            TypeKind::Struct { fields } => struct_item(&def.rust_name, &doc, fields, Wire::Json),
             TypeKind::Enum { variants } => enum_item(&def.rust_name, &doc, variants),
         }
     });
@@ -56,18 +56,34 @@ pub(crate) fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-/// A serde struct; optional fields are skipped when `None`. All-optional structs get `Default`,
+/// How a struct travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wire {
+    /// As a JSON (or form) body: serde derives, wire names kept, `None` fields skipped.
+    Json,
+    /// Field by field, as query parameters or headers the client method adds one by one: no
+    /// serde code, which would only cost compile time.
+    Fields,
+}
+
+/// A struct of `fields` (see [`Wire`] for serde). All-optional structs get `Default`,
 /// the others a `new` taking the required fields.
-pub(crate) fn struct_item(rust_name: &str, doc: &TokenStream, fields: &[Field]) -> TokenStream {
+pub(crate) fn struct_item(
+    rust_name: &str,
+    doc: &TokenStream,
+    fields: &[Field],
+    wire: Wire,
+) -> TokenStream {
     let name = ident(rust_name);
+    let serde = wire == Wire::Json;
     let field_items = fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let ty = field_type(field);
         let doc = docs(field.description.as_deref().unwrap_or(&field.wire_name));
         let wire = &field.wire_name;
-        let rename = (field.rust_name.trim_start_matches("r#") != wire)
+        let rename = (serde && field.rust_name.trim_start_matches("r#") != wire)
             .then(|| quote!(#[serde(rename = #wire)]));
-        let optional = (!field.required)
+        let optional = (serde && !field.required)
             .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
         quote! {
             #doc
@@ -105,9 +121,10 @@ pub(crate) fn struct_item(rust_name: &str, doc: &TokenStream, fields: &[Field]) 
         }
     };
     let default = required.is_empty().then(|| quote!(Default,));
+    let serde_derives = serde.then(|| quote!(::serde::Serialize, ::serde::Deserialize));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #serde_derives)]
         pub struct #name {
             #(#field_items)*
         }

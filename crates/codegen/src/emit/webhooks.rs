@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::names::{docs, ident};
-use super::types::struct_item;
+use super::types::{struct_item, Wire};
 use crate::model::Webhooks;
 
 /// The event structs and the `WebhookEvent` enum.
@@ -15,7 +15,7 @@ pub(crate) fn webhooks(title: &str, webhooks: &Webhooks) -> TokenStream {
             event.description.as_deref().unwrap_or(&event.name),
             event.name
         ));
-        struct_item(&event.payload_type, &doc, &event.fields)
+        struct_item(&event.payload_type, &doc, &event.fields, Wire::Json)
     });
     let variants = webhooks.events.iter().map(|event| {
         let variant = ident(&event.rust_name);
