@@ -138,9 +138,9 @@ impl State {
             ("GET", ["app", "oauth", "authorize"]) => self.authorize(request),
             ("POST", ["oauth", "token"]) => self.token(request).unwrap_or_else(|e| e.response()),
             (_, route) => {
-                if !wire::bearer(request)
-                    .is_some_and(|token| self.auth.access_token(token).is_some())
-                {
+                let authorized = wire::bearer(request)
+                    .is_some_and(|token| self.auth.access_token(token).is_some());
+                if !authorized {
                     return error(
                         401,
                         "invalid_token",
@@ -288,11 +288,11 @@ impl State {
 /// A client's JSON input, with `first_name` required; `Err` says what is wrong.
 fn client_input(request: &Request) -> Result<Map<String, Value>, String> {
     let body = wire::json_object(request)?;
-    if !body
+    let has_first_name = body
         .get("first_name")
         .and_then(Value::as_str)
-        .is_some_and(|f| !f.is_empty())
-    {
+        .is_some_and(|f| !f.is_empty());
+    if !has_first_name {
         return Err("first_name is required".to_owned());
     }
     Ok(body)

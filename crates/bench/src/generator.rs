@@ -91,9 +91,7 @@ pub fn measure(
     let (parse, provider) = median_time(runs, || codegen::parse_str(name, source));
     let provider = provider.map_err(|d| format!("{name}: invalid spec:\n{d}"))?;
     let (emit, tokens) = median_time(runs, || codegen::emit::crate_file(&provider));
-    let (format, parsed) = median_time(runs, || {
-        codegen::render::format_items(tokens.clone())
-    });
+    let (format, parsed) = median_time(runs, || codegen::render::format_items(tokens.clone()));
     parsed.map_err(|e| format!("{name}: the emitted tokens do not parse: {e}"))?;
     let (emit_and_format, _) = median_time(runs, || codegen::render::format_crate(&provider));
     let (render, files) = median_time(runs, || render_crate(&provider, spec_path));

@@ -202,7 +202,7 @@ fn type_def(out: &mut String, i: usize, n: usize) {
     }
     // Only within a group of four: a chain through every type would nest n types deep, which
     // no real spec does and rustc's drop check refuses past 128 levels.
-    if i % 4 != 0 {
+    if !i.is_multiple_of(4) {
         let _ = writeln!(
             out,
             "      related: {{ type: list<{}>, description: Linked resources }}",

@@ -113,7 +113,7 @@ fn token_width(rest: &[char]) -> usize {
             .position(|(i, c)| {
                 c.is_whitespace()
                     || matches!(c, ',' | '[' | ']' | '{' | '}' | '<' | '>' | '#')
-                    || (*c == ':' && rest.get(i + 1).map_or(true, |next| next.is_whitespace()))
+                    || (*c == ':' && rest.get(i + 1).is_none_or(|next| next.is_whitespace()))
             })
             .unwrap_or(rest.len()),
     }

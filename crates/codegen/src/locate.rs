@@ -14,8 +14,14 @@ use yaml_rust2::Event;
 use crate::diagnostic::Location;
 
 /// The keys and sequence indexes leading from the document root to a node.
+///
+/// Stored as one string, each segment preceded by [`SEPARATOR`]: the index holds a path per
+/// node, and one allocation and one hash per path keep large specs linear.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct Path(Vec<String>);
+pub struct Path(String);
+
+/// Starts each segment of a [`Path`]; a control character no spec key contains.
+const SEPARATOR: char = '\u{1}';
 
 impl Path {
     pub fn root() -> Path {
@@ -24,9 +30,11 @@ impl Path {
 
     /// The value under mapping key `key` of this node.
     pub fn key(&self, key: &str) -> Path {
-        let mut segments = self.0.clone();
-        segments.push(key.to_owned());
-        Path(segments)
+        let mut path = String::with_capacity(self.0.len() + 1 + key.len());
+        path.push_str(&self.0);
+        path.push(SEPARATOR);
+        path.push_str(key);
+        Path(path)
     }
 
     /// Item `index` of this sequence node.
@@ -35,8 +43,8 @@ impl Path {
     }
 
     fn parent(&self) -> Option<Path> {
-        let (_, init) = self.0.split_last()?;
-        Some(Path(init.to_vec()))
+        let last = self.0.rfind(SEPARATOR)?;
+        Some(Path(self.0[..last].to_owned()))
     }
 }
 
