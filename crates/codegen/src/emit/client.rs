@@ -207,10 +207,7 @@ fn builder(provider: &Provider) -> TokenStream {
         };
         quote!(#field: ::std::option::Option<#ty>,)
     });
-    let scheme_setters = provider
-        .auth
-        .iter()
-        .map(|scheme| scheme_setter(provider, scheme));
+    let scheme_setters = provider.auth.iter().map(scheme_setter);
     let oauth_setup = oauth2(provider).map(|(_, oauth2)| oauth_setup(oauth2));
     let endpoint_fields = oauth2(provider).map(|(_, o)| {
         let authorize = o
@@ -370,7 +367,7 @@ fn default_scopes(oauth2: &OAuth2) -> TokenStream {
     quote!(::std::vec![#(#scopes.to_owned()),*])
 }
 
-fn scheme_setter(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
+fn scheme_setter(scheme: &AuthScheme) -> TokenStream {
     let field = ident(&scheme.rust_name);
     let description = scheme
         .description
@@ -436,7 +433,6 @@ fn scheme_setter(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
             let doc = docs(&format!(
                 "Authenticates with a fixed Bearer token.{description}"
             ));
-            let _ = provider;
             quote! {
                 #doc
                 pub fn #field(mut self, token: impl Into<::provider_runtime::AccessToken>) -> Self {
@@ -594,10 +590,7 @@ fn build_method(provider: &Provider) -> TokenStream {
         let name = s.rust_name.trim_start_matches("r#");
         quote!(self.#field.is_some().then_some(#name))
     });
-    let credentials = provider
-        .auth
-        .iter()
-        .map(|scheme| credential(provider, scheme));
+    let credentials = provider.auth.iter().map(credential);
     let mutable = (!provider.variables.is_empty()).then(|| quote!(mut));
     let oauth_field = oauth2(provider).map(|_| quote!(oauth2,));
     let oauth_init = oauth2(provider).map(|_| quote!(let mut oauth2 = None;));
@@ -624,7 +617,7 @@ fn build_method(provider: &Provider) -> TokenStream {
 }
 
 /// The statements of `build` that turn one scheme's builder field into a credential.
-fn credential(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
+fn credential(scheme: &AuthScheme) -> TokenStream {
     let field = ident(&scheme.rust_name);
     match &scheme.kind {
         AuthKind::OAuth2(oauth2) => {
@@ -681,7 +674,6 @@ fn credential(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
             }
         },
         AuthKind::Bearer => {
-            let _ = provider;
             quote! {
                 if let Some(token) = self.#field {
                     credentials.push(::provider_runtime::Credential::Bearer(token));
