@@ -22,6 +22,8 @@ pub const RESERVED_ITEMS: &[&str] = &[
     "Error",
     "FileStore",
     "MemoryStore",
+    "Method",
+    "OAuth2Setup",
     "Password",
     "PersonalAccessToken",
     "ProviderError",

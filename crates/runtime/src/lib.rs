@@ -32,6 +32,8 @@ pub use error::{Error, Result};
 pub use loopback::authorize_with_loopback;
 pub use oauth::{AuthorizationRequest, OAuthClient};
 pub use provider_error::ProviderError;
+/// The HTTP method of [`ApiClient::request`] calls.
+pub use reqwest::Method;
 pub use secret::{
     AccessToken, ApiKey, AuthorizationCode, ClientSecret, Password, PersonalAccessToken,
     PkceVerifier, RefreshToken,

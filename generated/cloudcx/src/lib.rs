@@ -33,7 +33,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 pub use ::provider_runtime::{
-    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore,
+    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore, Method,
     Password, PersonalAccessToken, ProviderError, Token, TokenStore,
 };
 /// The result of every call of this client.
@@ -261,11 +261,7 @@ impl Client {
     }
     /// An authenticated call to any endpoint of the API, for what the spec does not
     /// describe. Credentials are added; paths leaving the provider's origin are refused.
-    pub fn request(
-        &self,
-        method: ::provider_runtime::__private::Method,
-        path: &str,
-    ) -> ::provider_runtime::Call<'_> {
+    pub fn request(&self, method: Method, path: &str) -> ::provider_runtime::Call<'_> {
         self.api.request(method, path)
     }
     /// The request layer behind this client.

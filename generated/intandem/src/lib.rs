@@ -39,7 +39,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 pub use ::provider_runtime::{
-    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore,
+    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore, Method,
     Password, PersonalAccessToken, ProviderError, Token, TokenStore,
 };
 /// The result of every call of this client.
@@ -244,11 +244,7 @@ impl Client {
     }
     /// An authenticated call to any endpoint of the API, for what the spec does not
     /// describe. Credentials are added; paths leaving the provider's origin are refused.
-    pub fn request(
-        &self,
-        method: ::provider_runtime::__private::Method,
-        path: &str,
-    ) -> ::provider_runtime::Call<'_> {
+    pub fn request(&self, method: Method, path: &str) -> ::provider_runtime::Call<'_> {
         self.api.request(method, path)
     }
     /// The request layer behind this client.
@@ -320,10 +316,7 @@ impl Client {
     pub async fn get_userinfo(&self) -> Result<UserInfo> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::GET,
-                "/oauth/userinfo",
-            )
+            .request(Method::GET, "/oauth/userinfo")
             .scopes(&[])
             .success(&[200, 201, 202, 204]);
         call.send().await
@@ -338,10 +331,7 @@ impl Client {
     ) -> Result<ClientList> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::GET,
-                "/platform/v1/clients",
-            )
+            .request(Method::GET, "/platform/v1/clients")
             .scopes(&[])
             .success(&[200, 201, 202, 204]);
         let call = call.query_opt("search_term", query.search_term.as_ref());
@@ -362,10 +352,7 @@ impl Client {
     ) -> Result<CreatedClient> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/platform/v1/clients",
-            )
+            .request(Method::POST, "/platform/v1/clients")
             .scopes(&[])
             .success(&[200, 201]);
         let call = call.header_opt("X-On-Behalf-Of", headers.x_on_behalf_of.as_ref());
@@ -384,7 +371,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::GET,
+                Method::GET,
                 &format!(
                     "/platform/v1/clients/{}",
                     ::provider_runtime::encode_path_segment(client_id)
@@ -408,7 +395,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::PUT,
+                Method::PUT,
                 &format!(
                     "/platform/v1/clients/{}",
                     ::provider_runtime::encode_path_segment(client_id)
@@ -432,7 +419,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::DELETE,
+                Method::DELETE,
                 &format!(
                     "/platform/v1/clients/{}",
                     ::provider_runtime::encode_path_segment(client_id)
@@ -454,7 +441,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::GET,
+                Method::GET,
                 &format!(
                     "/platform/v1/businesses/{}",
                     ::provider_runtime::encode_path_segment(business_uid)
@@ -476,10 +463,7 @@ impl Client {
     ) -> Result<AppointmentList> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::GET,
-                "/platform/v1/scheduling/appointments",
-            )
+            .request(Method::GET, "/platform/v1/scheduling/appointments")
             .scopes(&[])
             .success(&[200, 201, 202, 204]);
         let call = call.query_opt("client_id", query.client_id.as_ref());

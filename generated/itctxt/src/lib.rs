@@ -41,7 +41,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 pub use ::provider_runtime::{
-    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore,
+    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore, Method,
     Password, PersonalAccessToken, ProviderError, Token, TokenStore,
 };
 /// The result of every call of this client.
@@ -318,11 +318,7 @@ impl Client {
     }
     /// An authenticated call to any endpoint of the API, for what the spec does not
     /// describe. Credentials are added; paths leaving the provider's origin are refused.
-    pub fn request(
-        &self,
-        method: ::provider_runtime::__private::Method,
-        path: &str,
-    ) -> ::provider_runtime::Call<'_> {
+    pub fn request(&self, method: Method, path: &str) -> ::provider_runtime::Call<'_> {
         self.api.request(method, path)
     }
     /// The request layer behind this client.
@@ -412,10 +408,7 @@ impl Client {
     pub async fn send_sms(&self, query: &SendSmsQuery) -> Result<::serde_json::Value> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/message/sendsms",
-            )
+            .request(Method::POST, "/message/sendsms")
             .scopes(&["https://com.beetexting.scopes/SendMessage"])
             .success(&[200, 201, 202, 204]);
         let call = call.query("from", &query.from);
@@ -437,7 +430,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::POST,
+                Method::POST,
                 &format!(
                     "/message/sendsms/{}",
                     ::provider_runtime::encode_path_segment(agent_email)
@@ -458,7 +451,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::GET,
+                Method::GET,
                 &format!(
                     "/message/getmessagebyid/{}",
                     ::provider_runtime::encode_path_segment(message_id)
@@ -474,10 +467,7 @@ impl Client {
     pub async fn list_webhook_subscriptions(&self) -> Result<WebhookSubscriptionList> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::GET,
-                "/webhooksubscription/all",
-            )
+            .request(Method::GET, "/webhooksubscription/all")
             .scopes(&[])
             .success(&[200, 201, 202, 204]);
         call.send().await
@@ -494,10 +484,7 @@ impl Client {
     ) -> Result<WebhookSubscription> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/webhooksubscription",
-            )
+            .request(Method::POST, "/webhooksubscription")
             .scopes(&[])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -510,7 +497,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::DELETE,
+                Method::DELETE,
                 &format!(
                     "/webhooksubscription/{}",
                     ::provider_runtime::encode_path_segment(id)
@@ -529,10 +516,7 @@ impl Client {
     ) -> Result<::serde_json::Value> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/customconsent",
-            )
+            .request(Method::POST, "/customconsent")
             .scopes(&[])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -545,7 +529,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::GET,
+                Method::GET,
                 &format!(
                     "/customconsent/{}",
                     ::provider_runtime::encode_path_segment(custom_consent_id)
@@ -566,7 +550,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::POST,
+                Method::POST,
                 &format!(
                     "/customconsent/{}/change",
                     ::provider_runtime::encode_path_segment(custom_consent_id)

@@ -36,7 +36,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 pub use ::provider_runtime::{
-    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore,
+    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore, Method,
     Password, PersonalAccessToken, ProviderError, Token, TokenStore,
 };
 /// The result of every call of this client.
@@ -384,11 +384,7 @@ impl Client {
     }
     /// An authenticated call to any endpoint of the API, for what the spec does not
     /// describe. Credentials are added; paths leaving the provider's origin are refused.
-    pub fn request(
-        &self,
-        method: ::provider_runtime::__private::Method,
-        path: &str,
-    ) -> ::provider_runtime::Call<'_> {
+    pub fn request(&self, method: Method, path: &str) -> ::provider_runtime::Call<'_> {
         self.api.request(method, path)
     }
     /// The request layer behind this client.
@@ -427,7 +423,7 @@ impl Client {
     pub async fn send_sms(&self, body: &SendSmsRequest) -> Result<SendSmsResponse> {
         let call = self
             .api
-            .request(::provider_runtime::__private::Method::POST, "/sms")
+            .request(Method::POST, "/sms")
             .scopes(&["sms"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -441,7 +437,7 @@ impl Client {
     pub async fn estimate_sms(&self, body: &SendSmsRequest) -> Result<SendSmsResponse> {
         let call = self
             .api
-            .request(::provider_runtime::__private::Method::POST, "/sms/estimate")
+            .request(Method::POST, "/sms/estimate")
             .scopes(&["sms"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -456,7 +452,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::DELETE,
+                Method::DELETE,
                 &format!(
                     "/sms/scheduled/{}",
                     ::provider_runtime::encode_path_segment(msg_id)
@@ -475,7 +471,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::GET,
+                Method::GET,
                 &format!(
                     "/reports/single/{}",
                     ::provider_runtime::encode_path_segment(msg_id)
@@ -494,10 +490,7 @@ impl Client {
     pub async fn get_balance(&self) -> Result<Balance> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::GET,
-                "/account/balance",
-            )
+            .request(Method::GET, "/account/balance")
             .scopes(&["account"])
             .success(&[200, 201, 202, 204]);
         call.send().await
@@ -510,7 +503,7 @@ impl Client {
     pub async fn list_groups(&self) -> Result<::std::vec::Vec<Group>> {
         let call = self
             .api
-            .request(::provider_runtime::__private::Method::GET, "/groups")
+            .request(Method::GET, "/groups")
             .scopes(&["groups"])
             .success(&[200, 201, 202, 204]);
         let call = call.envelope("data");
@@ -524,7 +517,7 @@ impl Client {
     pub async fn create_group(&self, body: &CreateGroupRequest) -> Result<GroupInfo> {
         let call = self
             .api
-            .request(::provider_runtime::__private::Method::POST, "/groups")
+            .request(Method::POST, "/groups")
             .scopes(&["groups"])
             .success(&[200, 201]);
         let call = call.json(body);
@@ -540,7 +533,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::GET,
+                Method::GET,
                 &format!(
                     "/groups/{}",
                     ::provider_runtime::encode_path_segment(group_id)
@@ -567,7 +560,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::POST,
+                Method::POST,
                 &format!(
                     "/groups/{}",
                     ::provider_runtime::encode_path_segment(group_id)
@@ -592,7 +585,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::PATCH,
+                Method::PATCH,
                 &format!(
                     "/groups/{}/{}",
                     ::provider_runtime::encode_path_segment(group_id),
@@ -613,7 +606,7 @@ impl Client {
         let call = self
             .api
             .request(
-                ::provider_runtime::__private::Method::DELETE,
+                Method::DELETE,
                 &format!(
                     "/groups/{}",
                     ::provider_runtime::encode_path_segment(group_id)
@@ -631,10 +624,7 @@ impl Client {
     pub async fn list_app_scopes(&self) -> Result<::std::vec::Vec<::std::string::String>> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::GET,
-                "/applications/scopes",
-            )
+            .request(Method::GET, "/applications/scopes")
             .scopes(&["applications"])
             .success(&[200, 201, 202, 204]);
         call.send().await

@@ -41,7 +41,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 pub use ::provider_runtime::{
-    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore,
+    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore, Method,
     Password, PersonalAccessToken, ProviderError, Token, TokenStore,
 };
 /// The result of every call of this client.
@@ -360,11 +360,7 @@ impl Client {
     }
     /// An authenticated call to any endpoint of the API, for what the spec does not
     /// describe. Credentials are added; paths leaving the provider's origin are refused.
-    pub fn request(
-        &self,
-        method: ::provider_runtime::__private::Method,
-        path: &str,
-    ) -> ::provider_runtime::Call<'_> {
+    pub fn request(&self, method: Method, path: &str) -> ::provider_runtime::Call<'_> {
         self.api.request(method, path)
     }
     /// The request layer behind this client.
@@ -486,10 +482,7 @@ impl Client {
     pub async fn list_chats(&self, body: &ListChatsRequest) -> Result<ListChatsResponse> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/agent/action/list_chats",
-            )
+            .request(Method::POST, "/agent/action/list_chats")
             .scopes(&["chats--all:ro"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -503,10 +496,7 @@ impl Client {
     pub async fn get_chat(&self, body: &GetChatRequest) -> Result<Chat> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/agent/action/get_chat",
-            )
+            .request(Method::POST, "/agent/action/get_chat")
             .scopes(&["chats--all:ro"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -520,10 +510,7 @@ impl Client {
     pub async fn list_threads(&self, body: &ListThreadsRequest) -> Result<ListThreadsResponse> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/agent/action/list_threads",
-            )
+            .request(Method::POST, "/agent/action/list_threads")
             .scopes(&["chats--all:ro"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -537,10 +524,7 @@ impl Client {
     pub async fn start_chat(&self, body: &StartChatRequest) -> Result<StartChatResponse> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/agent/action/start_chat",
-            )
+            .request(Method::POST, "/agent/action/start_chat")
             .scopes(&["chats--all:rw"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -554,10 +538,7 @@ impl Client {
     pub async fn send_event(&self, body: &SendEventRequest) -> Result<SendEventResponse> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/agent/action/send_event",
-            )
+            .request(Method::POST, "/agent/action/send_event")
             .scopes(&["chats--all:rw"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -571,10 +552,7 @@ impl Client {
     pub async fn deactivate_chat(&self, body: &DeactivateChatRequest) -> Result<()> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/agent/action/deactivate_chat",
-            )
+            .request(Method::POST, "/agent/action/deactivate_chat")
             .scopes(&["chats--all:rw"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -588,10 +566,7 @@ impl Client {
     pub async fn transfer_chat(&self, body: &TransferChatRequest) -> Result<()> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/agent/action/transfer_chat",
-            )
+            .request(Method::POST, "/agent/action/transfer_chat")
             .scopes(&["chats--all:rw"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -608,10 +583,7 @@ impl Client {
     ) -> Result<ListCustomersResponse> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/agent/action/list_customers",
-            )
+            .request(Method::POST, "/agent/action/list_customers")
             .scopes(&["customers:ro"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -625,10 +597,7 @@ impl Client {
     pub async fn set_routing_status(&self, body: &SetRoutingStatusRequest) -> Result<()> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/agent/action/set_routing_status",
-            )
+            .request(Method::POST, "/agent/action/set_routing_status")
             .scopes(&["agents--my:rw"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -642,10 +611,7 @@ impl Client {
     pub async fn list_agents(&self, body: &ListAgentsRequest) -> Result<::std::vec::Vec<Agent>> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/configuration/action/list_agents",
-            )
+            .request(Method::POST, "/configuration/action/list_agents")
             .scopes(&["agents--all:ro"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -659,10 +625,7 @@ impl Client {
     pub async fn list_groups(&self, body: &ListGroupsRequest) -> Result<::std::vec::Vec<Group>> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/configuration/action/list_groups",
-            )
+            .request(Method::POST, "/configuration/action/list_groups")
             .scopes(&["groups--all:ro"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);
@@ -679,10 +642,7 @@ impl Client {
     ) -> Result<RegisterWebhookResponse> {
         let call = self
             .api
-            .request(
-                ::provider_runtime::__private::Method::POST,
-                "/configuration/action/register_webhook",
-            )
+            .request(Method::POST, "/configuration/action/register_webhook")
             .scopes(&["webhooks.configuration:rw"])
             .success(&[200, 201, 202, 204]);
         let call = call.json(body);

@@ -76,7 +76,7 @@ pub(crate) fn client(provider: &Provider, operation_methods: TokenStream) -> Tok
 
             /// An authenticated call to any endpoint of the API, for what the spec does not
             /// describe. Credentials are added; paths leaving the provider's origin are refused.
-            pub fn request(&self, method: ::provider_runtime::__private::Method, path: &str) -> ::provider_runtime::Call<'_> {
+            pub fn request(&self, method: Method, path: &str) -> ::provider_runtime::Call<'_> {
                 self.api.request(method, path)
             }
 

@@ -122,7 +122,7 @@ fn example(provider: &Provider) -> String {
             if oauth2(provider).is_some() {
                 "let token = client.token().await?;\nprintln!(\"expires at {:?}\", token.expires_at());\n".to_owned()
             } else {
-                "let response: serde_json::Value = client.request(reqwest::Method::GET, \"/\").send().await?;\nprintln!(\"{response}\");\n".to_owned()
+                format!("let response: serde_json::Value = client.request({krate}::Method::GET, \"/\").send().await?;\nprintln!(\"{{response}}\");\n")
             }
         });
     format!("# async fn example() -> Result<(), {krate}::Error> {{\n{builder}{flow}{call}# Ok(())\n# }}\n")

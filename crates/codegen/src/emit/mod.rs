@@ -30,7 +30,7 @@ pub fn sections(provider: &Provider) -> Vec<Section<'_>> {
         Box::new(|| {
             quote! {
                 pub use ::provider_runtime::{
-                    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore, Password,
+                    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore, Method, Password,
                     PersonalAccessToken, ProviderError, Token, TokenStore,
                 };
 

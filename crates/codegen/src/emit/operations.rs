@@ -120,7 +120,7 @@ fn method(op: &Operation) -> TokenStream {
         pub async fn #name(&self, #(#args),*) -> Result<#response> {
             let call = self
                 .api
-                .request(::provider_runtime::__private::Method::#method, #path)
+                .request(Method::#method, #path)
                 .scopes(&[#(#scopes),*])
                 .success(&[#(#success),*]);
             #(#calls)*
