@@ -15,7 +15,7 @@ use crate::diagnostic::Location;
 
 /// The keys and sequence indexes leading from the document root to a node.
 ///
-/// Stored as one string, each segment preceded by [`SEPARATOR`]: the index holds a path per
+/// Stored as one string, each segment preceded by a separator character: the index holds a path per
 /// node, and one allocation and one hash per path keep large specs linear.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Path(String);
