@@ -139,12 +139,12 @@ pub(crate) async fn resolve(credentials: &[Credential]) -> Result<Resolved> {
 }
 
 /// `Bearer <token>`, always with a capital B whatever the provider's `token_type` said.
-fn bearer(token: &AccessToken) -> Result<HeaderValue> {
+pub(crate) fn bearer(token: &AccessToken) -> Result<HeaderValue> {
     sensitive(format!("Bearer {}", token.secret()))
 }
 
 /// A header value marked sensitive, so reqwest and hyper never print it.
-fn sensitive(value: String) -> Result<HeaderValue> {
+pub(crate) fn sensitive(value: String) -> Result<HeaderValue> {
     let mut value = HeaderValue::try_from(value).map_err(|_| {
         Error::InvalidConfig("a credential contains characters not allowed in a header".into())
     })?;

@@ -3,11 +3,12 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use url::Url;
 
 use crate::body::{read_capped, TOKEN_BODY_LIMIT};
 use crate::config::{BodyFormat, ClientAuth, OAuth2Config};
+use crate::credential::sensitive;
 use crate::error::{Error, Result};
 use crate::pkce::{self, State};
 use crate::secret::{AuthorizationCode, ClientSecret, Password, PkceVerifier, RefreshToken};
@@ -287,15 +288,8 @@ impl OAuthClient {
             .header(ACCEPT, "application/json");
         match (self.config.client_auth, secret) {
             (ClientAuth::Basic, Some(secret)) => {
-                let mut value = HeaderValue::try_from(basic_client_credentials(
-                    &self.client_id,
-                    secret.secret(),
-                ))
-                .map_err(|_| {
-                    Error::InvalidConfig("the client credentials do not form a header value".into())
-                })?;
-                // Keeps the client secret out of any `Debug` of the request (reqwest, hyper, middleware).
-                value.set_sensitive(true);
+                // Sensitive: keeps the client secret out of any `Debug` of the request.
+                let value = sensitive(basic_client_credentials(&self.client_id, secret.secret()))?;
                 request = request.header(AUTHORIZATION, value);
             }
             (_, Some(secret)) => {

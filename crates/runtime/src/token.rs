@@ -52,13 +52,7 @@ impl Token {
         if let Some(value) = self.authorization.get() {
             return Ok(value.clone());
         }
-        let mut value = HeaderValue::try_from(format!("Bearer {}", self.access_token.secret()))
-            .map_err(|_| {
-                Error::InvalidConfig(
-                    "the access token contains characters not allowed in a header".into(),
-                )
-            })?;
-        value.set_sensitive(true);
+        let value = crate::credential::bearer(&self.access_token)?;
         Ok(self.authorization.get_or_init(|| value).clone())
     }
 
