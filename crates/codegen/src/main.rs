@@ -1,13 +1,14 @@
 //! `cargo run -p codegen [--check] [--spec FILE]... [PROVIDER]...`
 //!
-//! Regenerates `generated/<name>/` from every `specs/*.yaml` (or the ones named), printing a
-//! line per provider. `--check` writes nothing and fails naming each stale, missing or orphaned
+//! Regenerates `generated/<name>/` from every `specs/*.yaml` (and the adversarial corpus,
+//! `tests/adversarial/specs/` into `tests/adversarial/generated/`), or from the ones named,
+//! printing a line per crate. `--check` writes nothing and fails naming each stale, missing or orphaned
 //! file. Spec errors exit 1 with their diagnostics.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use codegen::workspace::{self, Drift, Planned};
+use codegen::workspace::{self, Collection, Drift, Planned, COLLECTIONS, PROVIDERS};
 
 const USAGE: &str =
     "usage: cargo run -p codegen -- [--check] [--root DIR] [--spec FILE]... [PROVIDER]...";
@@ -68,40 +69,49 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<ExitCode, String> {
-    let specs_dir = args.root.join("specs");
-    let all_specs = args.specs.is_empty() && args.providers.is_empty();
-    let mut specs = args.specs.clone();
-    if all_specs || !args.providers.is_empty() {
-        let available = workspace::spec_files(&specs_dir)
-            .map_err(|e| format!("cannot read {}: {e}", specs_dir.display()))?;
-        if all_specs {
-            specs = available.clone();
+    let everything = args.specs.is_empty() && args.providers.is_empty();
+    let mut specs: Vec<(PathBuf, &Collection)> = Vec::new();
+    for spec in &args.specs {
+        specs.push((spec.clone(), collection_of(&args.root, spec)));
+    }
+    let mut complete: Vec<&Path> = Vec::new();
+    if everything || !args.providers.is_empty() {
+        let mut unmatched: Vec<&String> = args.providers.iter().collect();
+        for collection in &COLLECTIONS {
+            let dir = args.root.join(collection.specs);
+            let available = match workspace::spec_files(&dir) {
+                Ok(available) => available,
+                // Only the providers' folder must exist; a workspace may have no corpus.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && *collection != PROVIDERS => {
+                    continue
+                }
+                Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+            };
+            if everything {
+                complete.push(Path::new(collection.output));
+            }
+            for spec in available {
+                let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned());
+                let named = unmatched
+                    .iter()
+                    .position(|p| Some(p.as_str()) == stem.as_deref());
+                if let Some(index) = named {
+                    unmatched.remove(index);
+                }
+                if everything || named.is_some() {
+                    specs.push((spec, collection));
+                }
+            }
         }
-        for provider in &args.providers {
-            let found = available
-                .iter()
-                .find(|s| s.file_stem().is_some_and(|stem| stem == provider.as_str()));
-            specs.push(
-                found.cloned().ok_or_else(|| {
-                    format!("no spec for `{provider}` in {}", specs_dir.display())
-                })?,
-            );
+        if let Some(provider) = unmatched.first() {
+            return Err(format!("no spec for `{provider}` in {}", PROVIDERS.specs));
         }
     }
     let mut planned: Vec<Planned> = Vec::new();
     let mut failed = false;
-    for spec in &specs {
-        let display = spec
-            .canonicalize()
-            .ok()
-            .and_then(|s| {
-                args.root
-                    .canonicalize()
-                    .ok()
-                    .and_then(|root| s.strip_prefix(root).ok().map(Path::to_path_buf))
-            })
-            .unwrap_or_else(|| spec.clone());
-        match workspace::plan(spec, &display.display().to_string()) {
+    for (spec, collection) in &specs {
+        let display = relative_to_root(&args.root, spec);
+        match workspace::plan(spec, &display, Path::new(collection.output)) {
             Ok(plan) => planned.push(plan),
             Err(failure) => {
                 eprintln!("{}", failure.message);
@@ -109,20 +119,24 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             }
         }
     }
+    for failure in workspace::check_crate_names(&args.root, &planned) {
+        eprintln!("{}", failure.message);
+        failed = true;
+    }
     if failed {
         return Ok(ExitCode::FAILURE);
     }
-    let drift = workspace::drift(&args.root, &planned, all_specs)
+    let drift = workspace::drift(&args.root, &planned, &complete)
         .map_err(|e| format!("cannot compare generated files: {e}"))?;
     if args.check {
         for item in &drift {
             eprintln!("{item}");
         }
         if drift.is_empty() {
-            println!("generated/ is up to date ({} providers)", planned.len());
+            println!("generated crates are up to date ({} specs)", planned.len());
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("generated/ is out of date: run `cargo run -p codegen`");
+        eprintln!("generated crates are out of date: run `cargo run -p codegen`");
         return Ok(ExitCode::FAILURE);
     }
     for plan in &planned {
@@ -139,7 +153,13 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     }
     for item in drift {
         if let Drift::Orphaned(path) = item {
-            match workspace::remove_orphan(&args.root, &path) {
+            let output = COLLECTIONS
+                .iter()
+                .map(|c| Path::new(c.output))
+                .filter(|output| path.starts_with(output))
+                .max_by_key(|output| output.components().count())
+                .unwrap_or(Path::new(PROVIDERS.output));
+            match workspace::remove_orphan(&args.root, output, &path) {
                 Ok(true) => println!("removed orphan {}", path.display()),
                 Ok(false) => eprintln!(
                     "left {} in place: it has no @generated header",
@@ -150,4 +170,29 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The collection whose spec folder holds `spec`; the providers' for a spec from elsewhere.
+fn collection_of(root: &Path, spec: &Path) -> &'static Collection {
+    let spec = spec.canonicalize().unwrap_or_else(|_| spec.to_owned());
+    COLLECTIONS
+        .iter()
+        .find(|c| {
+            root.join(c.specs)
+                .canonicalize()
+                .is_ok_and(|dir| spec.parent() == Some(dir.as_path()))
+        })
+        .unwrap_or(&PROVIDERS)
+}
+
+/// `spec` relative to the root when it is inside it (`specs/x.yaml`), as given otherwise.
+fn relative_to_root(root: &Path, spec: &Path) -> String {
+    let relative = spec.canonicalize().ok().and_then(|spec| {
+        let root = root.canonicalize().ok()?;
+        spec.strip_prefix(root).ok().map(Path::to_path_buf)
+    });
+    relative
+        .unwrap_or_else(|| spec.to_owned())
+        .display()
+        .to_string()
 }

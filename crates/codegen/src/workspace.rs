@@ -1,17 +1,50 @@
-//! The generator's view of a workspace: `specs/*.yaml` in, `generated/<name>/` out, and the
+//! The generator's view of a workspace: collections of specs in (`specs/*.yaml`), one crate
+//! directory per spec out (`generated/<name>/`), the crate names cargo would confuse, and the
 //! comparison behind `--check`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::diagnostic::{Diagnostics, Finding, Problem};
+use crate::locate::{self, Locations};
 use crate::render::GeneratedFile;
+
+/// A folder of specs and the folder their crates are written to, both relative to the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Collection {
+    /// Where the specs are (`specs`).
+    pub specs: &'static str,
+    /// Where each spec's crate directory goes (`generated`).
+    pub output: &'static str,
+}
+
+/// The providers.
+pub const PROVIDERS: Collection = Collection {
+    specs: "specs",
+    output: "generated",
+};
+
+/// The collections of this workspace: the providers, then the adversarial corpus: specs that are
+/// legal on purpose but full of hostile names and text, generated and committed like providers so
+/// that CI proves their crates build, pass their doctests and clippy.
+pub const COLLECTIONS: [Collection; 2] = [
+    PROVIDERS,
+    Collection {
+        specs: "tests/adversarial/specs",
+        output: "tests/adversarial/generated",
+    },
+];
 
 /// One spec turned into files, with what the run line reports.
 #[derive(Debug)]
 pub struct Planned {
+    /// The spec file.
+    pub spec: PathBuf,
+    /// How diagnostics and headers name the spec (`specs/x.yaml`).
+    pub display: String,
     /// The crate name.
     pub name: String,
     /// The crate directory, relative to the workspace root.
@@ -48,8 +81,9 @@ pub fn spec_files(specs_dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(specs)
 }
 
-/// Generates the files of one spec; `display` is how headers name the spec (`specs/x.yaml`).
-pub fn plan(spec: &Path, display: &str) -> Result<Planned, Failure> {
+/// Generates the files of one spec into a directory under `output`; `display` is how headers
+/// name the spec (`specs/x.yaml`).
+pub fn plan(spec: &Path, display: &str, output: &Path) -> Result<Planned, Failure> {
     let started = Instant::now();
     let fail = |message: String| Failure {
         spec: spec.to_owned(),
@@ -58,13 +92,98 @@ pub fn plan(spec: &Path, display: &str) -> Result<Planned, Failure> {
     let provider = crate::load(spec).map_err(|d| fail(d.to_string()))?;
     let files = crate::render::render_crate(&provider, display).map_err(|e| fail(e.to_string()))?;
     Ok(Planned {
-        dir: Path::new("generated").join(&provider.crate_name),
+        spec: spec.to_owned(),
+        display: display.to_owned(),
+        dir: output.join(&provider.crate_name),
         name: provider.crate_name.clone(),
         operations: provider.operations.len(),
         types: provider.types.len(),
         files,
         elapsed: started.elapsed(),
     })
+}
+
+/// Refuses planned crates whose package name cargo would confuse with another: a package of the
+/// workspace or a dependency in its `Cargo.lock` (`codegen`, `slab`), or an earlier spec's crate.
+/// A planned crate may take the name of the crate already in its own directory.
+pub fn check_crate_names(root: &Path, planned: &[Planned]) -> Vec<Failure> {
+    let locked = locked_packages(root);
+    let mut planned_names: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for crate_plan in planned {
+        let name = crate_plan.name.as_str();
+        let by = match (planned_names.get(name), locked.get(name)) {
+            (Some(first), _) => Some(format!("the crate of {first}")),
+            (None, Some(Locked::Dependency)) => {
+                Some(format!("the dependency `{name}` in Cargo.lock"))
+            }
+            (None, Some(Locked::Local(package)))
+                if !root.join(&crate_plan.dir).join("Cargo.toml").exists() =>
+            {
+                Some(format!("the workspace package `{package}`"))
+            }
+            _ => None,
+        };
+        planned_names.entry(name).or_insert(&crate_plan.display);
+        if let Some(by) = by {
+            let name = name.to_owned();
+            failures.push(located_failure(
+                crate_plan,
+                Problem::CrateNameTaken { name, by },
+            ));
+        }
+    }
+    failures
+}
+
+/// Where a crate name is already used in `Cargo.lock`.
+enum Locked {
+    /// A package of the workspace (no `source`), with its name as written (`provider-runtime`).
+    Local(String),
+    /// A package from a registry or git.
+    Dependency,
+}
+
+/// The packages of `root/Cargo.lock` by crate name (`provider-runtime` as `provider_runtime`);
+/// empty without a readable lockfile.
+fn locked_packages(root: &Path) -> BTreeMap<String, Locked> {
+    #[derive(serde::Deserialize)]
+    struct Lockfile {
+        #[serde(default)]
+        package: Vec<Package>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Package {
+        name: String,
+        source: Option<String>,
+    }
+    let lockfile = fs::read_to_string(root.join("Cargo.lock"))
+        .ok()
+        .and_then(|text| toml::from_str::<Lockfile>(&text).ok());
+    let mut packages = BTreeMap::new();
+    for package in lockfile.map(|l| l.package).unwrap_or_default() {
+        let crate_name = package.name.replace('-', "_");
+        let locked = match package.source {
+            Some(_) => Locked::Dependency,
+            None => Locked::Local(package.name),
+        };
+        // A dependency outranks a local package of the same name: it is never ours to replace.
+        if !matches!(packages.get(&crate_name), Some(Locked::Dependency)) {
+            packages.insert(crate_name, locked);
+        }
+    }
+    packages
+}
+
+/// A failure of `crate_plan` with `problem` at its spec's `name` value.
+fn located_failure(crate_plan: &Planned, problem: Problem) -> Failure {
+    let source = fs::read_to_string(&crate_plan.spec).unwrap_or_default();
+    let at = Locations::scan(&source).value(&locate::Path::root().key("name"));
+    let finding = Finding::new(Some(at), problem);
+    Failure {
+        spec: crate_plan.spec.clone(),
+        message: Diagnostics::new(&crate_plan.display, &source, vec![finding]).to_string(),
+    }
 }
 
 /// How a file on disk differs from the plan.
@@ -74,7 +193,7 @@ pub enum Drift {
     Stale(PathBuf),
     /// The file does not exist.
     Missing(PathBuf),
-    /// A file under `generated/` that no spec produces.
+    /// A file in an output folder that no spec produces.
     Orphaned(PathBuf),
 }
 
@@ -88,8 +207,9 @@ impl std::fmt::Display for Drift {
     }
 }
 
-/// Compares the plan with `root/generated`. With `all_specs`, crates without a spec are orphans.
-pub fn drift(root: &Path, planned: &[Planned], all_specs: bool) -> io::Result<Vec<Drift>> {
+/// Compares the plan with the files on disk. Every file under a directory of `complete` (output
+/// folders whose specs were all planned) or of a planned crate must be expected, or it is an orphan.
+pub fn drift(root: &Path, planned: &[Planned], complete: &[&Path]) -> io::Result<Vec<Drift>> {
     let mut drift = Vec::new();
     let mut expected = BTreeSet::new();
     for crate_plan in planned {
@@ -106,11 +226,17 @@ pub fn drift(root: &Path, planned: &[Planned], all_specs: bool) -> io::Result<Ve
             expected.insert(path);
         }
     }
-    let planned_dirs: BTreeSet<&Path> = planned.iter().map(|p| p.dir.as_path()).collect();
-    for file in files_under(root, Path::new("generated"))? {
-        let in_planned_crate = planned_dirs.iter().any(|dir| file.starts_with(dir));
-        if !expected.contains(&file) && (all_specs || in_planned_crate) {
-            drift.push(Drift::Orphaned(file));
+    let mut scanned: BTreeSet<&Path> = complete.iter().copied().collect();
+    for crate_plan in planned {
+        if !complete.iter().any(|dir| crate_plan.dir.starts_with(dir)) {
+            scanned.insert(&crate_plan.dir);
+        }
+    }
+    for dir in scanned {
+        for file in files_under(root, dir)? {
+            if !expected.contains(&file) {
+                drift.push(Drift::Orphaned(file));
+            }
         }
     }
     drift.sort();
@@ -134,8 +260,9 @@ pub fn write(root: &Path, planned: &Planned) -> io::Result<usize> {
     Ok(written)
 }
 
-/// Removes an orphaned file, when it is one we generated (it carries the `@generated` header).
-pub fn remove_orphan(root: &Path, path: &Path) -> io::Result<bool> {
+/// Removes an orphaned file under `output`, when it is one we generated (it carries the
+/// `@generated` header), and the directories its removal left empty.
+pub fn remove_orphan(root: &Path, output: &Path, path: &Path) -> io::Result<bool> {
     let full = root.join(path);
     let generated = fs::read_to_string(&full).is_ok_and(|text| {
         text.lines()
@@ -144,11 +271,9 @@ pub fn remove_orphan(root: &Path, path: &Path) -> io::Result<bool> {
     });
     if generated {
         fs::remove_file(&full)?;
-        // Drop directories the removal left empty; a non-empty one stays.
+        let output = root.join(output);
         let mut dir = full.parent();
-        while let Some(d) =
-            dir.filter(|d| d.starts_with(root.join("generated")) && *d != root.join("generated"))
-        {
+        while let Some(d) = dir.filter(|d| d.starts_with(&output) && *d != output) {
             if fs::remove_dir(d).is_err() {
                 break;
             }

@@ -185,3 +185,100 @@ fn one_provider_can_be_regenerated_alone() {
     );
     assert!(dir.path().join("generated/intandem/src/lib.rs").exists());
 }
+
+/// `spec` (a seed's text) renamed to crate `name`.
+fn renamed_seed(seed: &str, name: &str) -> String {
+    let text = std::fs::read_to_string(root().join("specs").join(format!("{seed}.yaml"))).unwrap();
+    text.replacen(
+        &format!("\nname: {seed}\n"),
+        &format!("\nname: {name}\n"),
+        1,
+    )
+}
+
+#[test]
+fn a_crate_name_cargo_already_knows_is_refused_at_the_name() {
+    let dir = scratch_workspace();
+    std::fs::write(
+        dir.path().join("Cargo.lock"),
+        "version = 4\n\n[[package]]\nname = \"slab\"\nversion = \"0.4.12\"\n\
+         source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n\
+         [[package]]\nname = \"bench\"\nversion = \"0.1.0\"\n\n\
+         [[package]]\nname = \"sms_cx\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::write(specs.join("slab.yaml"), renamed_seed("cloudcx", "slab")).unwrap();
+    std::fs::write(specs.join("bench.yaml"), renamed_seed("cloudcx", "bench")).unwrap();
+    std::fs::write(specs.join("twin.yaml"), renamed_seed("cloudcx", "cloudcx")).unwrap();
+    let output = codegen_bin()
+        .arg("--root")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let line = |spec: &str| {
+        let text = std::fs::read_to_string(specs.join(spec)).unwrap();
+        1 + text.lines().position(|l| l.starts_with("name:")).unwrap()
+    };
+    for (spec, by) in [
+        ("slab.yaml", "the dependency `slab` in Cargo.lock"),
+        ("bench.yaml", "the workspace package `bench`"),
+        ("twin.yaml", "the crate of specs/cloudcx.yaml"),
+    ] {
+        let at = format!("specs/{spec}:{}:7", line(spec));
+        assert!(stderr.contains(&at), "{at} missing in\n{stderr}");
+        assert!(
+            stderr.contains(&format!("is already taken by {by}")),
+            "{stderr}"
+        );
+    }
+    // The seed already in generated/sms_cx keeps its name; nothing was written.
+    assert!(!stderr.contains("sms_cx"), "{stderr}");
+    assert!(!dir.path().join("generated/slab").exists());
+}
+
+#[test]
+fn the_adversarial_corpus_is_a_collection_of_its_own() {
+    let dir = scratch_workspace();
+    let corpus = dir.path().join("tests/adversarial/specs");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("odd.yaml"),
+        renamed_seed("cloudcx", "adversarial_odd"),
+    )
+    .unwrap();
+    assert!(codegen_bin()
+        .arg("--root")
+        .arg(dir.path())
+        .status()
+        .unwrap()
+        .success());
+    let lib = dir
+        .path()
+        .join("tests/adversarial/generated/adversarial_odd/src/lib.rs");
+    assert!(std::fs::read_to_string(&lib)
+        .unwrap()
+        .contains("from tests/adversarial/specs/odd.yaml"));
+    assert!(check(dir.path()).status.success());
+
+    std::fs::remove_file(corpus.join("odd.yaml")).unwrap();
+    let output = check(dir.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("orphaned: tests/adversarial/generated/adversarial_odd/src/lib.rs"),
+        "{stderr}"
+    );
+    assert!(codegen_bin()
+        .arg("--root")
+        .arg(dir.path())
+        .status()
+        .unwrap()
+        .success());
+    assert!(!dir
+        .path()
+        .join("tests/adversarial/generated/adversarial_odd")
+        .exists());
+    assert!(dir.path().join("tests/adversarial/generated").exists());
+}

@@ -41,6 +41,8 @@ pub enum Problem {
 
     /// `name` cannot be a crate name.
     InvalidCrateName { name: String, reason: &'static str },
+    /// Another package of the workspace, or a dependency in its lockfile, has the crate's name.
+    CrateNameTaken { name: String, by: String },
     /// A value that must hold text is empty.
     Empty { what: &'static str },
     /// The same name is declared twice.
@@ -231,6 +233,9 @@ impl fmt::Display for Problem {
             Problem::InvalidCrateName { name, reason } => {
                 write!(f, "invalid crate name `{name}`: {reason}")
             }
+            Problem::CrateNameTaken { name, by } => {
+                write!(f, "crate name `{name}` is already taken by {by}")
+            }
             Problem::Empty { what } => write!(f, "{what} must not be empty"),
             Problem::Duplicate { kind, name, .. } => write!(f, "{kind} `{name}` is declared twice"),
             Problem::NameCollision {
@@ -378,6 +383,9 @@ impl Problem {
             Problem::InvalidCrateName { .. } => Some(
                 "use lowercase letters, digits and `_`, starting with a letter, e.g. `sms_cx`"
                     .to_owned(),
+            ),
+            Problem::CrateNameTaken { .. } => Some(
+                "choose another `name`: cargo cannot tell two packages of one name apart".to_owned(),
             ),
             Problem::Duplicate { first, .. } | Problem::NameCollision { first, .. } => {
                 Some(match first {
