@@ -23,3 +23,8 @@ pub mod intandem;
 pub mod itctxt;
 pub mod sms_cx;
 pub mod text;
+
+/// The README's examples, compiled as doctests so that what a newcomer copies builds.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct Readme;
