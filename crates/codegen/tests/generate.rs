@@ -76,17 +76,17 @@ fn scratch_workspace() -> tempfile::TempDir {
         )
         .unwrap();
     }
-    let status = codegen_bin()
-        .arg("--root")
-        .arg(dir.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    assert!(regenerate(dir.path()).status.success());
     dir
 }
 
 fn codegen_bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_codegen"))
+}
+
+/// Runs `codegen` (regenerating everything) in the workspace at `dir`.
+fn regenerate(dir: &Path) -> std::process::Output {
+    codegen_bin().arg("--root").arg(dir).output().unwrap()
 }
 
 fn check(dir: &Path) -> std::process::Output {
@@ -138,12 +138,7 @@ fn check_passes_on_fresh_output_and_names_stale_missing_and_orphaned_files() {
         .ends_with("// hand edit\n"));
 
     // Regenerating repairs all three.
-    assert!(codegen_bin()
-        .arg("--root")
-        .arg(dir.path())
-        .status()
-        .unwrap()
-        .success());
+    assert!(regenerate(dir.path()).status.success());
     assert!(check(dir.path()).status.success());
     assert!(!dir.path().join("generated/gone").exists());
 }
@@ -156,11 +151,7 @@ fn a_broken_spec_exits_1_with_its_location() {
         "name: broken\ntitle: B\nbase_url: https://x\nauth: {}\nbogus: 1\n",
     )
     .unwrap();
-    let output = codegen_bin()
-        .arg("--root")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let output = regenerate(dir.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("broken.yaml:5:1"), "{stderr}");
@@ -211,11 +202,7 @@ fn a_crate_name_cargo_already_knows_is_refused_at_the_name() {
     std::fs::write(specs.join("slab.yaml"), renamed_seed("cloudcx", "slab")).unwrap();
     std::fs::write(specs.join("bench.yaml"), renamed_seed("cloudcx", "bench")).unwrap();
     std::fs::write(specs.join("twin.yaml"), renamed_seed("cloudcx", "cloudcx")).unwrap();
-    let output = codegen_bin()
-        .arg("--root")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let output = regenerate(dir.path());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     let line = |spec: &str| {
@@ -249,12 +236,7 @@ fn the_adversarial_corpus_is_a_collection_of_its_own() {
         renamed_seed("cloudcx", "adversarial_odd"),
     )
     .unwrap();
-    assert!(codegen_bin()
-        .arg("--root")
-        .arg(dir.path())
-        .status()
-        .unwrap()
-        .success());
+    assert!(regenerate(dir.path()).status.success());
     let lib = dir
         .path()
         .join("tests/adversarial/generated/adversarial_odd/src/lib.rs");
@@ -270,12 +252,7 @@ fn the_adversarial_corpus_is_a_collection_of_its_own() {
         stderr.contains("orphaned: tests/adversarial/generated/adversarial_odd/src/lib.rs"),
         "{stderr}"
     );
-    assert!(codegen_bin()
-        .arg("--root")
-        .arg(dir.path())
-        .status()
-        .unwrap()
-        .success());
+    assert!(regenerate(dir.path()).status.success());
     assert!(!dir
         .path()
         .join("tests/adversarial/generated/adversarial_odd")
