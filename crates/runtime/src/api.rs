@@ -1,20 +1,22 @@
 //! The request layer: one authenticated call to a provider's API, with scope checks, bounded
-//! retries, one renewal on 401, credential-safe redirects and typed decoding.
+//! retries within the caller's deadline, one renewal on 401, credential-safe redirects and
+//! typed decoding.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER,
-};
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
 
 use crate::body::{read_capped, API_BODY_LIMIT};
-use crate::credential::{resolve, Credential};
+use crate::clock;
+use crate::credential::{resolve, Credential, Resolved};
 use crate::error::{excerpt, Error, Result};
 use crate::provider_error::ProviderError;
+use crate::request_url::{join, same_origin};
+use crate::retry_after::retry_after;
 use crate::transport::Transport;
 
 /// How many times a 429 or 503 on an idempotent request is retried.
@@ -101,7 +103,9 @@ impl ApiClient {
     }
 
     /// Starts an authenticated call to `path` (relative to the base URL). This is the escape
-    /// hatch for endpoints a spec does not describe; it still refuses to leave the provider's origin.
+    /// hatch for endpoints a spec does not describe; it still refuses a path that names another
+    /// host or climbs out of the base URL's path (`..`, `%2e%2e`, `\`): `send` then fails with
+    /// [`Error::InvalidConfig`].
     pub fn request(&self, method: Method, path: &str) -> Call<'_> {
         Call {
             client: self,
@@ -116,36 +120,6 @@ impl ApiClient {
             error: None,
         }
     }
-
-    fn url_for(&self, path: &str) -> Result<Url> {
-        if names_a_host(path) {
-            return Err(Error::InvalidConfig(format!(
-                "`{path}` names a host of its own; pass a path relative to the provider's base URL"
-            )));
-        }
-        // Only the path and query of a copy of the base URL change, so the origin cannot
-        // (and nothing is parsed again: this runs on every call).
-        let (path, query) = path
-            .split_once('?')
-            .map_or((path, None), |(p, q)| (p, Some(q)));
-        let mut url = self.base_url.clone();
-        let base_path = url.path().trim_end_matches('/');
-        let joined = if path.starts_with('/') {
-            format!("{base_path}{path}")
-        } else {
-            format!("{base_path}/{path}")
-        };
-        url.set_path(&joined);
-        url.set_query(query);
-        Ok(url)
-    }
-}
-
-/// Percent-encodes a path parameter so it stays one path segment.
-pub fn encode_path_segment(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
 }
 
 impl<'a> Call<'a> {
@@ -236,11 +210,28 @@ impl<'a> Call<'a> {
     }
 
     /// Sends the call and returns the status and raw body of a successful response.
+    ///
+    /// The whole call (token, attempts, retry waits, body) takes at most the transport's
+    /// timeout: a wait that would end past it is not slept through but returned as the
+    /// [`Error::Api`] with its `retry_after`.
     pub async fn send_raw(mut self) -> Result<(StatusCode, Vec<u8>)> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
-        let mut url = self.client.url_for(&self.path)?;
+        let timeout = self.client.transport.timeout();
+        match clock::deadline_after(timeout) {
+            Some(deadline) => {
+                tokio::time::timeout_at(deadline.into(), self.attempts(Some(deadline)))
+                    .await
+                    .map_err(|_| Error::Timeout(timeout))?
+            }
+            None => self.attempts(None).await,
+        }
+    }
+
+    /// Sends the call until it succeeds, fails for good, or retrying would pass `deadline`.
+    async fn attempts(&self, deadline: Option<Instant>) -> Result<(StatusCode, Vec<u8>)> {
+        let mut url = join(&self.client.base_url, &self.path)?;
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&self.query);
         }
@@ -249,9 +240,11 @@ impl<'a> Call<'a> {
         let mut renewed = false;
         let mut retries = 0;
         loop {
-            let response = self.send_following_redirects(&url, &credentials).await?;
+            let (response, credentialed) =
+                self.send_following_redirects(&url, &credentials).await?;
             let status = response.status();
-            if status == StatusCode::UNAUTHORIZED && !renewed {
+            // Only a 401 to a request that carried the token says anything about the token.
+            if status == StatusCode::UNAUTHORIZED && credentialed && !renewed {
                 if let Some((source, token)) = &credentials.token {
                     tracing::debug!("401 from the API; renewing the token once");
                     source.renew_rejected(token).await?;
@@ -273,7 +266,7 @@ impl<'a> Call<'a> {
                 && retries < MAX_RETRIES
             {
                 let wait = retry_after.unwrap_or(Duration::from_millis(500 << retries));
-                if wait <= MAX_RETRY_WAIT {
+                if wait <= MAX_RETRY_WAIT && ends_before(wait, deadline) {
                     tracing::debug!(
                         status = status.as_u16(),
                         wait_ms = wait.as_millis() as u64,
@@ -320,18 +313,26 @@ impl<'a> Call<'a> {
     }
 
     /// Sends `url` (the call's query included), following redirects by hand: each hop goes to
-    /// `Location` as given, and credentials go along only while the target stays on the
-    /// provider's origin.
+    /// `Location` as given. Returns the final response and whether its request carried the
+    /// credentials.
+    ///
+    /// Credentials go along only while every hop so far stayed on the provider's origin: once a
+    /// redirect left it, a `Location` back to the provider was chosen by someone else, and the
+    /// rest of the chain goes without them. A body is never sent to another origin: a
+    /// redirect that would (307, 308, or 301/302 of a method other than POST) ends the call
+    /// with [`Error::CrossOriginRedirect`].
     async fn send_following_redirects(
         &self,
         url: &Url,
-        credentials: &crate::credential::Resolved,
-    ) -> Result<reqwest::Response> {
+        credentials: &Resolved,
+    ) -> Result<(reqwest::Response, bool)> {
+        let base = &self.client.base_url;
         let mut url = url.clone();
         let mut method = self.method.clone();
         let mut body = self.body.clone();
+        let mut left_provider = false;
         for _ in 0..=MAX_REDIRECTS {
-            let trusted = same_origin(&url, &self.client.base_url);
+            let trusted = !left_provider && same_origin(&url, base);
             let response = self
                 .send_once(&url, &method, &body, credentials, trusted)
                 .await?;
@@ -346,7 +347,7 @@ impl<'a> Call<'a> {
                 })
                 .flatten()
             else {
-                return Ok(response);
+                return Ok((response, trusted));
             };
             url = url
                 .join(location)
@@ -358,9 +359,16 @@ impl<'a> Call<'a> {
                 method = Method::GET;
                 body = Body::None;
             }
+            left_provider |= !same_origin(&url, base);
+            if left_provider && !matches!(body, Body::None) {
+                return Err(Error::CrossOriginRedirect {
+                    status,
+                    origin: url.origin().ascii_serialization(),
+                });
+            }
             tracing::debug!(
                 status = status.as_u16(),
-                same_origin = same_origin(&url, &self.client.base_url),
+                left_provider,
                 "following redirect"
             );
         }
@@ -374,7 +382,7 @@ impl<'a> Call<'a> {
         url: &Url,
         method: &Method,
         body: &Body,
-        credentials: &crate::credential::Resolved,
+        credentials: &Resolved,
         trusted: bool,
     ) -> Result<reqwest::Response> {
         let url = with_credential_query(url, &credentials.query, trusted);
@@ -503,19 +511,6 @@ fn with_credential_query(url: &Url, credentials: &[(String, String)], trusted: b
     url
 }
 
-/// Whether `path` is a URL of its own (`https://host/..`) or a network-path reference
-/// (`//host/..`, RFC 3986 §4.2): either names a host instead of a path on the provider.
-fn names_a_host(path: &str) -> bool {
-    let unslashed = path.trim_start_matches(['/', '\\']);
-    path.len() - unslashed.len() >= 2 || Url::parse(path).is_ok_and(|url| url.has_host())
-}
-
-fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host() == b.host()
-        && a.port_or_known_default() == b.port_or_known_default()
-}
-
 fn is_idempotent(method: &Method) -> bool {
     matches!(
         *method,
@@ -523,55 +518,18 @@ fn is_idempotent(method: &Method) -> bool {
     )
 }
 
-/// `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let date = httpdate(value)?;
-    Some(
-        date.duration_since(std::time::SystemTime::now())
-            .unwrap_or_default(),
-    )
-}
-
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the only form RFC 9110 asks senders to use.
-fn httpdate(value: &str) -> Option<std::time::SystemTime> {
-    let parts: Vec<&str> = value.split_whitespace().collect();
-    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
-        return None;
-    };
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
-    let (day, year): (i64, i64) = (day.parse().ok()?, year.parse().ok()?);
-    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = u64::try_from(days * 86_400 + h * 3600 + m * 60 + s).ok()?;
-    Some(std::time::UNIX_EPOCH + Duration::from_secs(secs))
+/// Whether a wait of `wait` from now ends before `deadline` (always, without one).
+fn ends_before(wait: Duration, deadline: Option<Instant>) -> bool {
+    deadline.is_none_or(|deadline| {
+        Instant::now()
+            .checked_add(wait)
+            .is_some_and(|end| end < deadline)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn http_date_parses() {
-        let t = httpdate("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
-        assert_eq!(
-            t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(),
-            784_111_777
-        );
-    }
 
     #[test]
     fn empty_body_decodes_as_unit_and_envelope_unwraps() {
@@ -583,10 +541,5 @@ mod tests {
         )
         .unwrap();
         assert_eq!(v, [1, 2]);
-    }
-
-    #[test]
-    fn path_segments_are_encoded() {
-        assert_eq!(encode_path_segment("a b/c?d"), "a%20b%2Fc%3Fd");
     }
 }

@@ -22,7 +22,7 @@ pub(crate) async fn read_capped(
         .await
         .map_err(|e| Error::transport(e, timeout))?
     {
-        if body.len() + chunk.len() > limit {
+        if body.len().saturating_add(chunk.len()) > limit {
             return Err(Error::UnexpectedBody {
                 status,
                 excerpt: format!("body larger than the {limit}-byte limit"),

@@ -33,6 +33,16 @@ pub enum Error {
         retry_after: Option<Duration>,
     },
 
+    /// The API redirected a request with a body to another origin. The body (which may hold
+    /// personal data) was not sent there, and neither were the credentials.
+    #[error("the provider answered {status} with a redirect to another origin ({origin}); the request body was not sent there: send the request to that origin yourself if you trust it")]
+    CrossOriginRedirect {
+        /// The redirect's status (307, 308, or 301/302 of a method kept across the redirect).
+        status: StatusCode,
+        /// The origin the provider pointed to (`https://host:port`, no path or query).
+        origin: String,
+    },
+
     /// The token endpoint (or an authorization callback) returned an OAuth error (RFC 6749 §5.2).
     #[error("OAuth error `{error}`{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
     OAuth {

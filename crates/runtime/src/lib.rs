@@ -10,6 +10,7 @@
 
 mod api;
 mod body;
+mod clock;
 mod config;
 mod credential;
 mod error;
@@ -17,21 +18,25 @@ mod loopback;
 mod oauth;
 mod pkce;
 mod provider_error;
+mod request_url;
+mod retry_after;
 pub mod secret;
 mod setup;
 mod source;
 mod store;
 mod template;
 mod token;
+mod token_response;
 mod transport;
 
-pub use api::{encode_path_segment, ApiClient, Call};
+pub use api::{ApiClient, Call};
 pub use config::{BodyFormat, ClientAuth, OAuth2Config};
 pub use credential::{ApiKeyLocation, Credential};
 pub use error::{Error, Result};
 pub use loopback::authorize_with_loopback;
 pub use oauth::{AuthorizationRequest, OAuthClient};
 pub use provider_error::ProviderError;
+pub use request_url::encode_path_segment;
 /// The HTTP method of [`ApiClient::request`] calls.
 pub use reqwest::Method;
 pub use secret::{

@@ -13,7 +13,8 @@ use crate::error::{Error, Result};
 use crate::pkce::{self, State};
 use crate::secret::{AuthorizationCode, ClientSecret, Password, PkceVerifier, RefreshToken};
 use crate::template::Variables;
-use crate::token::{parse_token_response, Token};
+use crate::token::Token;
+use crate::token_response::parse_token_response;
 use crate::transport::Transport;
 
 /// A provider's OAuth endpoints resolved for one registered client.
@@ -30,8 +31,8 @@ pub struct OAuthClient {
 
 /// A started authorization: the URL to send the user to, and what finishing it needs.
 ///
-/// Keep it until the callback arrives; its `state` and PKCE verifier never leave this value.
-#[derive(Debug)]
+/// Keep it until the callback arrives; its `state` and PKCE verifier never leave this value
+/// (`Debug` redacts both, in the URL too).
 pub struct AuthorizationRequest {
     url: Url,
     state: State,
@@ -50,14 +51,39 @@ impl AuthorizationRequest {
         self.state.as_str()
     }
 
-    /// Whether `received` is this request's `state`, compared in constant time.
-    pub(crate) fn state_matches(&self, received: &str) -> bool {
-        self.state.matches(received)
+    /// A copy of the `state`, for a task that checks callbacks on its own (the loopback listener).
+    pub(crate) fn state_checker(&self) -> State {
+        self.state.clone()
     }
 
     /// The redirect URI the code will be delivered to.
     pub fn redirect_uri(&self) -> &str {
         &self.redirect_uri
+    }
+}
+
+impl std::fmt::Debug for AuthorizationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut url = self.url.clone();
+        let pairs: Vec<(String, String)> = self
+            .url
+            .query_pairs()
+            .map(|(name, value)| {
+                let value = if name == "state" {
+                    "[redacted]".to_owned()
+                } else {
+                    value.into_owned()
+                };
+                (name.into_owned(), value)
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+        f.debug_struct("AuthorizationRequest")
+            .field("url", &url.as_str())
+            .field("state", &self.state)
+            .field("verifier", &self.verifier)
+            .field("redirect_uri", &self.redirect_uri)
+            .finish()
     }
 }
 

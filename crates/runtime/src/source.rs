@@ -102,7 +102,7 @@ impl TokenSource {
             .clone();
         let current = match current {
             Some(token) => Some(token),
-            None => self.store.load()?.map(Arc::new),
+            None => self.stored(),
         };
         if let Some(token) = &current {
             let was_rejected = rejected
@@ -114,6 +114,19 @@ impl TokenSource {
         }
         let renewed = self.fetch(current.as_deref()).await?;
         self.set_token(renewed)
+    }
+
+    /// The store's token. One that cannot be read (a corrupt or hand-edited file) counts as
+    /// absent: the grant runs again when it can, and otherwise the user is asked to authorize
+    /// again, instead of every call failing until someone deletes the file.
+    fn stored(&self) -> Option<Arc<Token>> {
+        match self.store.load() {
+            Ok(token) => token.map(Arc::new),
+            Err(error) => {
+                tracing::warn!(%error, "the stored token is unreadable; getting a new one");
+                None
+            }
+        }
     }
 
     /// One token request: refresh when possible, otherwise the configured grant.

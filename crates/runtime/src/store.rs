@@ -1,13 +1,17 @@
 //! Where tokens live between calls and between runs.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 use crate::token::{StoredToken, Token};
+
+/// The largest token file read: a token response is capped at 64 KiB, so anything this big is
+/// not a token file.
+const MAX_FILE_SIZE: u64 = 1024 * 1024;
 
 /// Loads and saves one client's token. Implement it to keep tokens in a keychain or database.
 pub trait TokenStore: Send + Sync + std::fmt::Debug {
@@ -75,18 +79,33 @@ fn next_temp_id() -> u64 {
 
 impl TokenStore for FileStore {
     fn load(&self) -> Result<Option<Token>> {
-        let bytes = match fs::read(&self.path) {
-            Ok(bytes) => bytes,
+        let mut bytes = Vec::new();
+        let read = fs::File::open(&self.path)
+            .and_then(|file| file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes));
+        match read {
+            Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::TokenStore(e)),
-        };
+        }
+        if bytes.len() as u64 > MAX_FILE_SIZE {
+            return Err(Error::TokenStore(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{} is larger than a token file can be", self.path.display()),
+            )));
+        }
         let stored: StoredToken = serde_json::from_slice(&bytes).map_err(|e| {
             Error::TokenStore(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
-                format!("{} is not a token file: {e}", self.path.display()),
+                // The decoder's message would quote the file's content: only say where.
+                format!(
+                    "{} is not a token file (line {}, column {})",
+                    self.path.display(),
+                    e.line(),
+                    e.column()
+                ),
             ))
         })?;
-        Ok(Some(stored.into()))
+        Token::try_from(stored).map(Some)
     }
 
     fn save(&self, token: &Token) -> Result<()> {

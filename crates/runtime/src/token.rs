@@ -1,25 +1,30 @@
-//! Tokens, and the lenient-but-safe parsing of token endpoint responses.
-//!
-//! Providers disagree on details RFC 6749 §5.1 pins down: `token_type` arrives as `bearer`,
-//! `Bearer` or not at all; `expires_in` as a number, a numeric string or missing; some add
-//! `created_at` or account ids. We accept all of that, keep unknown fields readable, and turn
-//! every error body (even one sent with status 200) into [`Error::OAuth`].
+//! Tokens: what the provider said about an access token, how long it stays usable, and the
+//! form it is persisted in.
 
+use std::fmt;
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::HeaderValue;
-
 use serde_json::{Map, Value};
 
-use crate::error::{excerpt, Error, Result};
+use crate::clock;
+use crate::error::{Error, Result};
 use crate::secret::{AccessToken, RefreshToken};
 
 /// How long before expiry a token counts as stale, at most.
 const MAX_RENEW_MARGIN: Duration = Duration::from_secs(60);
 
+/// How long a freshly issued token is used at least, whatever its lifetime: a provider answering
+/// `expires_in: 0` (or 1 ms) would otherwise cost one token request per API call. The token is
+/// used for the calls of this second; should the provider refuse it, the 401 renews it once.
+const MIN_REUSE: Duration = Duration::from_secs(1);
+
 /// An access token with what the provider said about it.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows expiry and scopes but no token-response value: the access and refresh tokens,
+/// and every other field the provider added (`id_token`, ...), print as `[redacted]`.
+#[derive(Clone)]
 pub struct Token {
     access_token: AccessToken,
     refresh_token: Option<RefreshToken>,
@@ -46,6 +51,27 @@ impl Token {
         }
     }
 
+    /// A token from a token response: `lifetime` counted from `issued_at`, if the provider
+    /// (or the spec's default) gave one.
+    pub(crate) fn issued(
+        access_token: AccessToken,
+        refresh_token: Option<RefreshToken>,
+        scopes: Option<Vec<String>>,
+        extra: Map<String, Value>,
+        lifetime: Option<(SystemTime, Duration)>,
+    ) -> Self {
+        let token = Token {
+            refresh_token,
+            scopes,
+            extra,
+            ..Token::new(access_token)
+        };
+        match lifetime {
+            Some((issued_at, lifetime)) => token.expire_after(issued_at, lifetime),
+            None => token,
+        }
+    }
+
     /// The `Authorization: Bearer <token>` value, marked sensitive so no log prints it. Always
     /// `Bearer` with a capital B, whatever the provider's `token_type` said.
     pub(crate) fn authorization(&self) -> Result<HeaderValue> {
@@ -69,7 +95,7 @@ impl Token {
             .duration_since(SystemTime::now())
             .unwrap_or_default();
         self.expires_at = Some(expires_at);
-        self.renew_at = Some(expires_at - MAX_RENEW_MARGIN.min(left / 10));
+        self.renew_at = Some(clock::earlier(expires_at, MAX_RENEW_MARGIN.min(left / 10)));
         self
     }
 
@@ -122,135 +148,45 @@ impl Token {
         self
     }
 
-    /// Sets the expiry (and the renewal point) from a lifetime counted from `issued_at`.
+    /// Sets the expiry (and the renewal point) from a lifetime counted from `issued_at`; the
+    /// renewal point is never sooner than [`MIN_REUSE`] from now.
     fn expire_after(mut self, issued_at: SystemTime, lifetime: Duration) -> Self {
-        let expires_at = issued_at + lifetime;
-        let margin = MAX_RENEW_MARGIN.min(lifetime / 10);
+        let expires_at = clock::later(issued_at, lifetime);
+        let renew_at = clock::earlier(expires_at, MAX_RENEW_MARGIN.min(lifetime / 10));
         self.expires_at = Some(expires_at);
-        self.renew_at = Some(expires_at - margin);
+        self.renew_at = Some(renew_at.max(clock::later(SystemTime::now(), MIN_REUSE)));
         self
     }
 }
 
-/// Parses a token endpoint response body.
-pub(crate) fn parse_token_response(
-    status: reqwest::StatusCode,
-    body: &[u8],
-    scope_separator: &str,
-    default_lifetime: Option<Duration>,
-) -> Result<Token> {
-    let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(body) else {
-        return Err(Error::UnexpectedBody {
-            status,
-            excerpt: quotable_excerpt(status, body),
-        });
-    };
-    if let Some(error) = fields.get("error") {
-        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
-        return Err(Error::OAuth {
-            error: error
-                .as_str()
-                .map_or_else(|| error.to_string(), str::to_owned),
-            description: text(fields.get("error_description")),
-            uri: text(fields.get("error_uri")),
-            status: Some(status),
-        });
-    }
-    if !status.is_success() {
-        return Err(Error::UnexpectedBody {
-            status,
-            excerpt: excerpt(body),
-        });
-    }
-    let access_token = match fields.remove("access_token") {
-        Some(Value::String(token)) if !token.is_empty() => AccessToken::new(token),
-        _ => return Err(decode_error("the response has no `access_token` string")),
-    };
-    let refresh_token = match fields.remove("refresh_token") {
-        Some(Value::String(token)) if !token.is_empty() => Some(RefreshToken::new(token)),
-        _ => None,
-    };
-    let lifetime = match fields.remove("expires_in") {
-        None | Some(Value::Null) => default_lifetime,
-        Some(value) => Some(
-            seconds(&value)
-                .ok_or_else(|| decode_error("`expires_in` is not a number of seconds"))?,
-        ),
-    };
-    let issued_at = match fields.get("created_at") {
-        Some(value) => {
-            UNIX_EPOCH
-                + seconds(value).ok_or_else(|| decode_error("`created_at` is not a Unix time"))?
-        }
-        None => SystemTime::now(),
-    };
-    let scopes = match fields.remove("scope") {
-        Some(Value::String(scope)) => Some(split_scopes(&scope, scope_separator)),
-        _ => None,
-    };
-    // `token_type` is read case-insensitively and never echoed: requests always say `Bearer`.
-    if let Some(kind) = fields.remove("token_type").as_ref().and_then(Value::as_str) {
-        if !kind.eq_ignore_ascii_case("bearer") {
-            tracing::warn!(
-                token_type = kind,
-                "token endpoint returned a non-Bearer token type; sending it as Bearer"
-            );
-        }
-    }
-    let token = Token {
-        access_token,
-        refresh_token,
-        expires_at: None,
-        renew_at: None,
-        scopes,
-        extra: fields,
-        authorization: OnceLock::new(),
-    };
-    Ok(match lifetime {
-        Some(lifetime) => token.expire_after(issued_at, lifetime),
-        None => token,
-    })
-}
-
-/// What an error may quote of a token endpoint body: the start of an error page, but nothing of a
-/// successful response, which may hold tokens in a shape we did not parse (`access_token=..&..`,
-/// as providers that ignore `Accept: application/json` send).
-fn quotable_excerpt(status: reqwest::StatusCode, body: &[u8]) -> String {
-    if status.is_success() {
-        "[not quoted: a successful token response may hold secrets]".to_owned()
-    } else {
-        excerpt(body)
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("access_token", &self.access_token)
+            .field("refresh_token", &self.refresh_token)
+            .field("expires_at", &self.expires_at)
+            .field("scopes", &self.scopes)
+            .field("extra", &RedactedFields(&self.extra))
+            .finish_non_exhaustive()
     }
 }
 
-/// Splits a `scope` value on the provider's separator (and on spaces, which some add after commas).
-pub(crate) fn split_scopes(scope: &str, separator: &str) -> Vec<String> {
-    scope
-        .split(separator)
-        .flat_map(str::split_whitespace)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
+/// Prints a token response's extra fields by name only: their values (`id_token`, account
+/// secrets, whatever a provider adds) may be credentials.
+struct RedactedFields<'a>(&'a Map<String, Value>);
 
-/// A non-negative number of seconds, given as a JSON number or a numeric string.
-fn seconds(value: &Value) -> Option<Duration> {
-    let secs = match value {
-        Value::Number(n) => n.as_f64()?,
-        Value::String(s) => s.trim().parse::<f64>().ok()?,
-        _ => return None,
-    };
-    (0.0..1e12)
-        .contains(&secs)
-        .then(|| Duration::from_secs_f64(secs))
-}
-
-fn decode_error(message: &str) -> Error {
-    Error::Decode {
-        what: "token response",
-        message: message.to_owned(),
-        excerpt: String::new(),
+impl fmt::Debug for RedactedFields<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.keys().map(|k| (k, format_args!("[redacted]"))))
+            .finish()
     }
+}
+
+/// Whether `token` can be sent as `Authorization: Bearer <token>`: printable ASCII without
+/// spaces (RFC 6750 §2.1 is stricter still; some providers add `:`).
+pub(crate) fn is_sendable(token: &str) -> bool {
+    !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic())
 }
 
 /// The persisted form of a token (see [`FileStore`](crate::FileStore)).
@@ -286,117 +222,25 @@ impl From<&Token> for StoredToken {
     }
 }
 
-impl From<StoredToken> for Token {
-    fn from(stored: StoredToken) -> Self {
-        Token {
+impl TryFrom<StoredToken> for Token {
+    type Error = Error;
+
+    /// Refuses a stored access token no request could carry (a hand-edited or corrupt file).
+    fn try_from(stored: StoredToken) -> Result<Self> {
+        if !is_sendable(&stored.access_token) {
+            return Err(Error::TokenStore(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the stored access token contains characters not allowed in a header",
+            )));
+        }
+        Ok(Token {
             access_token: AccessToken::new(stored.access_token),
             refresh_token: stored.refresh_token.map(RefreshToken::new),
-            expires_at: stored
-                .expires_at
-                .map(|s| UNIX_EPOCH + Duration::from_secs(s)),
-            renew_at: stored.renew_at.map(|s| UNIX_EPOCH + Duration::from_secs(s)),
+            expires_at: stored.expires_at.map(clock::from_unix),
+            renew_at: stored.renew_at.map(clock::from_unix),
             scopes: stored.scopes,
             extra: stored.extra,
             authorization: OnceLock::new(),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use reqwest::StatusCode;
-
-    fn parse(body: &str) -> Result<Token> {
-        parse_token_response(StatusCode::OK, body.as_bytes(), " ", None)
-    }
-
-    #[test]
-    fn lowercase_bearer_and_string_expiry_are_accepted() {
-        let token =
-            parse(r#"{"access_token":"a","token_type":"bearer","expires_in":"3600"}"#).unwrap();
-        let left = token
-            .expires_at()
-            .unwrap()
-            .duration_since(SystemTime::now())
-            .unwrap();
-        assert!(left > Duration::from_secs(3590) && left <= Duration::from_secs(3600));
-    }
-
-    #[test]
-    fn missing_expiry_means_no_expiry_unless_configured() {
-        let token = parse(r#"{"access_token":"a"}"#).unwrap();
-        assert_eq!(token.expires_at(), None);
-        assert!(!token.needs_renewal(SystemTime::now() + Duration::from_secs(1 << 30)));
-        let token = parse_token_response(
-            StatusCode::OK,
-            br#"{"access_token":"a"}"#,
-            " ",
-            Some(Duration::from_secs(60)),
-        )
-        .unwrap();
-        assert!(token.expires_at().is_some());
-    }
-
-    #[test]
-    fn created_at_counts_lifetime_from_issue_time() {
-        let token = parse(r#"{"access_token":"a","created_at":1754377015,"expires_in":631139040}"#)
-            .unwrap();
-        assert_eq!(
-            token.expires_at(),
-            Some(UNIX_EPOCH + Duration::from_secs(1754377015 + 631139040))
-        );
-        assert_eq!(token.extra("created_at"), Some(&Value::from(1754377015)));
-    }
-
-    #[test]
-    fn comma_separated_scopes_and_extra_fields() {
-        let body =
-            r#"{"access_token":"dal:x","scope":"chats--all:ro,chats--all:rw","account_id":"u1"}"#;
-        let token = parse_token_response(StatusCode::OK, body.as_bytes(), ",", None).unwrap();
-        assert_eq!(token.scopes().unwrap(), ["chats--all:ro", "chats--all:rw"]);
-        assert_eq!(
-            token.extra("account_id").and_then(Value::as_str),
-            Some("u1")
-        );
-        assert_eq!(token.access_token().prefix(), Some("dal"));
-    }
-
-    #[test]
-    fn error_body_with_status_200_is_an_oauth_error() {
-        let err =
-            parse(r#"{"error":"invalid_grant","error_description":"code expired"}"#).unwrap_err();
-        assert_eq!(err.oauth_error(), Some("invalid_grant"));
-        assert!(err.to_string().contains("code expired"));
-    }
-
-    #[test]
-    fn html_body_is_an_unexpected_body_error_with_excerpt() {
-        let err = parse_token_response(
-            StatusCode::BAD_GATEWAY,
-            b"<html>Bad gateway</html>",
-            " ",
-            None,
-        )
-        .unwrap_err();
-        assert!(
-            matches!(err, Error::UnexpectedBody { status: StatusCode::BAD_GATEWAY, ref excerpt } if excerpt.contains("Bad gateway"))
-        );
-    }
-
-    #[test]
-    fn negative_or_garbage_expiry_is_a_decode_error() {
-        assert!(matches!(
-            parse(r#"{"access_token":"a","expires_in":-5}"#),
-            Err(Error::Decode { .. })
-        ));
-        assert!(matches!(
-            parse(r#"{"access_token":"a","expires_in":"soon"}"#),
-            Err(Error::Decode { .. })
-        ));
-        assert!(matches!(
-            parse(r#"{"token_type":"bearer"}"#),
-            Err(Error::Decode { .. })
-        ));
+        })
     }
 }

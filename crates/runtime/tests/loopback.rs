@@ -204,3 +204,46 @@ async fn nobody_coming_back_times_out() {
     assert!(opened.is_some(), "the authorize URL was handed out");
     server.verify().await;
 }
+
+#[tokio::test]
+async fn an_idle_connection_does_not_hold_up_the_callback() {
+    let server = provider(1).await;
+    let oauth = client(&server);
+    let mut browser = None;
+    let started = std::time::Instant::now();
+
+    let token = authorize_with_loopback(&oauth, &[], WAIT, |url| {
+        let redirect_uri = Url::parse(
+            &url.query_pairs()
+                .find(|(n, _)| n == "redirect_uri")
+                .unwrap()
+                .1,
+        )
+        .unwrap();
+        let port = redirect_uri.port().unwrap();
+        let url = url.clone();
+        browser = Some(tokio::spawn(async move {
+            // A browser preconnect: a socket opened ahead of need that sends nothing, and is
+            // accepted before the real requests.
+            let idle = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .unwrap();
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let visit = simulate_browser(&url, |state| format!("code=c&state={state}"))
+                .await
+                .unwrap();
+            (idle, visit)
+        }));
+    })
+    .await
+    .unwrap();
+
+    assert_eq!(token.access_token().secret(), "at-loopback");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the flow took {:?}",
+        started.elapsed()
+    );
+    let (_idle, visit) = browser.unwrap().await.unwrap();
+    assert_eq!(visit.statuses.last(), Some(&200));
+}

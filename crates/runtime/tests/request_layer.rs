@@ -507,3 +507,148 @@ async fn provider_errors_and_envelopes_are_decoded() {
     assert_eq!(header(&sent, "content-length").as_deref(), Some("0"));
     assert_eq!(query_param(&sent, "to").as_deref(), Some("+15550100"));
 }
+
+/// An API client whose base URL has a path (`/v1/`), as most providers' do.
+fn api_client_under_v1(server: &MockServer) -> provider_runtime::ApiClient {
+    provider_runtime::ApiClient::new(
+        format!("{}/v1/", server.uri()).parse().unwrap(),
+        every_credential(server),
+        transport(),
+    )
+}
+
+#[tokio::test]
+async fn a_dot_segment_path_parameter_cannot_reach_another_endpoint() {
+    let server = MockServer::start().await;
+    mount_ok(&server, "/v1/sessions").await;
+    mount_ok(&server, "/x").await;
+    let api = api_client_under_v1(&server);
+
+    let user_sessions = |id: &str| {
+        format!(
+            "/users/{}/sessions",
+            provider_runtime::encode_path_segment(id)
+        )
+    };
+    for path in [
+        user_sessions(".."),
+        user_sessions("."),
+        "/../../x".to_owned(),
+        "/users/%2e%2e/%2E%2E/x".to_owned(),
+        "/users/.%2E/sessions".to_owned(),
+        "users\\..\\..\\x".to_owned(),
+    ] {
+        let error = api
+            .request(Method::GET, &path)
+            .send::<Value>()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidConfig(message) if message.contains(&path)),
+            "{path}: {error:?}"
+        );
+    }
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "no request left the base path, with or without credentials"
+    );
+}
+
+#[tokio::test]
+async fn a_request_body_is_never_replayed_to_another_origin() {
+    let (api_server, elsewhere) = (MockServer::start().await, MockServer::start().await);
+    for status in [307, 308] {
+        mount_redirect(
+            &api_server,
+            &format!("/submit-{status}"),
+            status,
+            &format!("{}/landing", elsewhere.uri()),
+        )
+        .await;
+    }
+    mount_ok(&elsewhere, "/landing").await;
+    let api = api_client(&api_server, every_credential(&api_server));
+
+    for status in [307, 308] {
+        let error = api
+            .request(Method::POST, &format!("/submit-{status}"))
+            .json(&json!({"card": "4111 1111 1111 1111"}))
+            .send::<Value>()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::CrossOriginRedirect { status: s, origin } if s.as_u16() == status && *origin == elsewhere.uri()),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains(&elsewhere.uri()), "{error}");
+    }
+    assert!(elsewhere.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn credentials_stay_off_a_redirect_that_bounces_back_to_the_provider() {
+    let (api_server, elsewhere) = (MockServer::start().await, MockServer::start().await);
+    mount_redirect(
+        &api_server,
+        "/start",
+        302,
+        &format!("{}/bounce", elsewhere.uri()),
+    )
+    .await;
+    mount_redirect(
+        &elsewhere,
+        "/bounce",
+        302,
+        &format!("{}/admin/delete-all", api_server.uri()),
+    )
+    .await;
+    mount_ok(&api_server, "/admin/delete-all").await;
+    let api = api_client(&api_server, every_credential(&api_server));
+
+    api.request(Method::GET, "/start")
+        .send::<Value>()
+        .await
+        .unwrap();
+
+    assert_carries_credentials(&single_request_to(&api_server, "/start").await);
+    assert_carries_no_credentials(&single_request_to(&elsewhere, "/bounce").await);
+    assert_carries_no_credentials(&single_request_to(&api_server, "/admin/delete-all").await);
+}
+
+#[tokio::test]
+async fn a_template_variable_in_a_query_cannot_add_token_parameters() {
+    let server = MockServer::start().await;
+    mount_token_endpoint(&server, token_body("at-1")).await;
+    let mut variables = Variables::new();
+    variables
+        .set("user_id", "4242&grant_type=password")
+        .unwrap();
+    let config = OAuth2Config::new(format!("{}{TOKEN_PATH}?user_id={{user_id}}", server.uri()));
+    let oauth =
+        provider_runtime::OAuthClient::new(config, &variables, "id", None, transport()).unwrap();
+
+    oauth.client_credentials(&[]).await.unwrap();
+
+    let request = single_request_to(&server, TOKEN_PATH).await;
+    let query: Vec<_> = request.url.query_pairs().into_owned().collect();
+    assert_eq!(
+        query,
+        [("user_id".to_owned(), "4242&grant_type=password".to_owned())]
+    );
+    for (template, value) in [
+        ("https://{v}.example/", "evil.example"),
+        ("https://api.example:{v}/", "443:80"),
+        ("https://api.example/{v}/token", ".."),
+        ("https://api.example/token#{v}", "x"),
+    ] {
+        let mut variables = Variables::new();
+        variables.set("v", value).unwrap();
+        let config = OAuth2Config::new(template);
+        let error = provider_runtime::OAuthClient::new(config, &variables, "id", None, transport())
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidConfig(m) if m.contains("`v`")),
+            "{template} with {value}: {error:?}"
+        );
+    }
+}

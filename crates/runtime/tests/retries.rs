@@ -189,3 +189,53 @@ async fn a_retry_after_longer_than_the_runtime_waits_is_returned_to_the_caller()
     assert_eq!(retry_after, Some(Duration::from_secs(3600)));
     assert_eq!(arrivals.lock().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn no_retry_wait_runs_past_the_callers_timeout() {
+    let (server, arrivals) = flaky_api(429, Some("5"), usize::MAX).await;
+    let transport = provider_runtime::Transport::from_builder(
+        reqwest::Client::builder(),
+        Duration::from_secs(2),
+    )
+    .unwrap();
+    let api = provider_runtime::ApiClient::new(server.uri().parse().unwrap(), vec![], transport);
+
+    let started = Instant::now();
+    let error = api
+        .request(Method::GET, "/items")
+        .send::<Value>()
+        .await
+        .unwrap_err();
+
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the call took {:?} with a 2 s timeout",
+        started.elapsed()
+    );
+    assert!(
+        matches!(error, Error::Api { retry_after: Some(wait), .. } if wait == Duration::from_secs(5)),
+        "the caller learns the wait it may choose to honour: {error:?}"
+    );
+    assert_eq!(arrivals.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn retry_after_dates_beyond_any_calendar_are_ignored_not_overflowed() {
+    for date in [
+        "Sun, 06 Nov 9999999999999999 08:49:37 GMT",
+        "Sun, 06 Nov -9999999999999999 08:49:37 GMT",
+        "Sun, 9999999999999999 Nov 1994 08:49:37 GMT",
+    ] {
+        let (server, arrivals) = flaky_api(503, Some(date), 1).await;
+        let api = api_client(&server, vec![]);
+
+        let body: Value = api.request(Method::GET, "/items").send().await.unwrap();
+
+        assert_eq!(body, json!({"ok": true}), "{date}");
+        assert_eq!(
+            arrivals.lock().unwrap().len(),
+            2,
+            "{date}: retried after the default wait"
+        );
+    }
+}

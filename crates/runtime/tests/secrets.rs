@@ -409,3 +409,109 @@ async fn a_full_flow_leaks_no_secret_into_debug_errors_or_trace_logs() {
         "the flow really rotated the refresh token"
     );
 }
+
+/// Secrets a provider may add to a token response beside the access and refresh tokens.
+const ID_TOKEN: &str = "idt-SECRET-e1e10";
+const PROVIDER_SECRET: &str = "extra-SECRET-a11a";
+
+#[tokio::test]
+async fn no_token_response_field_shows_through_any_type_holding_the_token() {
+    let server = MockServer::start().await;
+    mount_token_endpoint(
+        &server,
+        json!({
+            "access_token": ACCESS_TOKEN, "refresh_token": REFRESH_TOKEN, "id_token": ID_TOKEN,
+            "signing_key": {"k": PROVIDER_SECRET}, "token_type": "Bearer", "expires_in": 3600,
+        }),
+    )
+    .await;
+    let store = Arc::new(MemoryStore::new());
+    let source = Arc::new(TokenSource::new(
+        oauth_client(config(&server), "app", Some(CLIENT_SECRET)),
+        Renewal::ClientCredentials { scopes: vec![] },
+        Some(store.clone()),
+    ));
+    let token = source.token().await.unwrap();
+    let credential = Credential::oauth2(source.clone());
+    let api = api_client(&server, vec![credential.clone()]);
+    let call = api.request(Method::GET, "/me");
+    let mut outputs = Outputs::default();
+
+    outputs.debug("Token", &token);
+    outputs.debug("TokenSource", &source);
+    outputs.debug("MemoryStore", &store);
+    outputs.debug("Credential", &credential);
+    outputs.debug("ApiClient", &api);
+    outputs.debug("Call", &call);
+
+    let mut secrets = all_secrets("no verifier in this flow");
+    secrets.extend([ID_TOKEN, PROVIDER_SECRET]);
+    outputs.assert_free_of(&secrets);
+    let debug = format!("{token:?}");
+    assert!(
+        debug.contains("id_token") && debug.contains("[redacted]"),
+        "{debug}"
+    );
+    assert_eq!(
+        token.extra("id_token").and_then(Value::as_str),
+        Some(ID_TOKEN),
+        "the value stays readable on purpose"
+    );
+}
+
+#[tokio::test]
+async fn an_authorization_requests_debug_hides_its_state() {
+    let server = MockServer::start().await;
+    let oauth = oauth_client(config(&server), "app", Some(CLIENT_SECRET));
+    let request = oauth
+        .authorize_url("http://127.0.0.1:8765/callback", &["read"])
+        .unwrap();
+    let mut outputs = Outputs::default();
+
+    outputs.debug("AuthorizationRequest", &request);
+
+    outputs.assert_free_of(&[request.state()]);
+    assert!(format!("{request:?}").contains("client_id=app"));
+}
+
+#[tokio::test]
+async fn a_failed_token_response_holding_tokens_is_quoted_without_them() {
+    let bodies = [
+        json!({"access_token": ACCESS_TOKEN, "error": "invalid_request", "error_description": "try again"}),
+        json!({"access_token": ACCESS_TOKEN, "refresh_token": REFRESH_TOKEN, "message": "half issued"}),
+        json!({"error": {"code": 7, "token": ACCESS_TOKEN}}),
+    ];
+    let mut outputs = Outputs::default();
+    for (i, body) in bodies.into_iter().enumerate() {
+        let server = MockServer::start().await;
+        Mock::given(path(TOKEN_PATH))
+            .respond_with(ResponseTemplate::new(400).set_body_json(body))
+            .mount(&server)
+            .await;
+        let error = oauth_client(config(&server), "app", Some(CLIENT_SECRET))
+            .client_credentials(&[])
+            .await
+            .unwrap_err();
+        outputs.error(&format!("token error {i}"), &error);
+    }
+    let server = MockServer::start().await;
+    Mock::given(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(400).set_body_raw(
+            format!("access_token={ACCESS_TOKEN}&status=partial"),
+            "application/x-www-form-urlencoded",
+        ))
+        .mount(&server)
+        .await;
+    let error = oauth_client(config(&server), "app", Some(CLIENT_SECRET))
+        .client_credentials(&[])
+        .await
+        .unwrap_err();
+    outputs.error("form-encoded token error", &error);
+
+    outputs.assert_free_of(&all_secrets("no verifier in this flow"));
+    let quoted: Vec<&str> = outputs.0.iter().map(|(_, text)| text.as_str()).collect();
+    assert!(
+        quoted.iter().any(|t| t.contains("half issued")),
+        "the error's own words are still quoted: {quoted:?}"
+    );
+}

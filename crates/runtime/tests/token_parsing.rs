@@ -281,3 +281,98 @@ async fn a_success_without_an_access_token_is_a_decode_error() {
         .unwrap_err();
     assert!(matches!(error, Error::Decode { .. }), "{error:?}");
 }
+
+#[tokio::test]
+async fn a_default_lifetime_of_u64_max_seconds_means_a_token_that_does_not_expire_soon() {
+    let token = issue_with(
+        ResponseTemplate::new(200).set_body_json(json!({"access_token": "at-forever"})),
+        |server| OAuth2Config {
+            default_lifetime: Some(Duration::from_secs(u64::MAX)),
+            ..config(server)
+        },
+    )
+    .await
+    .unwrap();
+
+    let fifty_years = Duration::from_secs(50 * 365 * 86_400);
+    assert!(token.expires_at().unwrap() > SystemTime::now() + fifty_years);
+    assert!(!token.needs_renewal(SystemTime::now() + fifty_years));
+}
+
+#[tokio::test]
+async fn a_token_type_the_client_does_not_understand_is_refused() {
+    for kind in ["mac", "DPoP", "N_A"] {
+        let error = issue(json!({"access_token": "at-1", "token_type": kind}))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::Decode { message, .. } if message.contains(kind) && message.contains("Bearer")),
+            "{kind}: {error:?}"
+        );
+    }
+    issue(json!({"access_token": "at-1", "token_type": "BEARER"}))
+        .await
+        .expect("Bearer in any case");
+    issue(json!({"access_token": "at-1"}))
+        .await
+        .expect("an absent token type is taken for Bearer");
+}
+
+#[tokio::test]
+async fn an_access_token_that_no_header_can_carry_is_refused_and_not_cached() {
+    let server = MockServer::start().await;
+    mount_token_sequence(
+        &server,
+        token_body("at-1\r\nX-Injected: yes"),
+        token_body("at-2"),
+    )
+    .await;
+    let source = token_source(
+        oauth_client(config(&server), "id", Some("secret")),
+        Renewal::ClientCredentials { scopes: vec![] },
+        None,
+        None,
+    );
+
+    let error = source.token().await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Decode { message, .. } if message.contains("unusable access token")),
+        "{error:?}"
+    );
+    assert_eq!(
+        source.token().await.unwrap().access_token().secret(),
+        "at-2",
+        "the next call asks again instead of reusing the unusable token"
+    );
+}
+
+#[tokio::test]
+async fn expires_in_zero_does_not_cost_one_token_request_per_call() {
+    let server = MockServer::start().await;
+    mount_token_endpoint(
+        &server,
+        json!({"access_token": "at-0s", "token_type": "Bearer", "expires_in": 0}),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let source = token_source(
+        oauth_client(config(&server), "id", Some("secret")),
+        Renewal::ClientCredentials { scopes: vec![] },
+        None,
+        None,
+    );
+    let api = api_client(&server, vec![Credential::oauth2(source)]);
+
+    for _ in 0..10 {
+        api.request(reqwest::Method::GET, "/me")
+            .send::<Value>()
+            .await
+            .unwrap();
+    }
+
+    assert_eq!(requests_to(&server, TOKEN_PATH).await.len(), 1);
+}

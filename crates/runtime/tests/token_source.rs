@@ -484,3 +484,66 @@ async fn the_password_grant_renews_with_the_stored_login() {
     );
     assert_eq!(form_field(&request, "password").as_deref(), Some("pw"));
 }
+
+#[tokio::test]
+async fn a_token_file_with_an_expiry_beyond_any_calendar_is_read_without_panicking() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token.json");
+    std::fs::write(
+        &file,
+        r#"{"access_token":"at-disk","expires_at":18446744073709551615,"renew_at":18446744073709551615}"#,
+    )
+    .unwrap();
+    let store = Arc::new(FileStore::new(&file));
+    let source = source_for(&server, client_credentials(), Some(store), None);
+
+    assert_eq!(
+        source.token().await.unwrap().access_token().secret(),
+        "at-disk"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_unreadable_token_file_is_replaced_by_running_the_grant_again() {
+    let corrupt: [&[u8]; 4] = [
+        b"{not json",
+        br#"{"access_token":"at\r\nX-Injected: yes"}"#,
+        br#"{"access_token":"at","expires_at":"soon SECRET-IN-FILE"}"#,
+        &[b' '; 2 * 1024 * 1024],
+    ];
+    for contents in corrupt {
+        let server = MockServer::start().await;
+        mount_token_endpoint(&server, token_body("at-new")).await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("token.json");
+        std::fs::write(&file, contents).unwrap();
+        let store = Arc::new(FileStore::new(&file));
+
+        let error = store.load().unwrap_err();
+        assert!(!error.to_string().contains("SECRET-IN-FILE"), "{error}");
+        let source = source_for(&server, client_credentials(), Some(store.clone()), None);
+        assert_eq!(
+            source.token().await.unwrap().access_token().secret(),
+            "at-new"
+        );
+        let saved = store
+            .load()
+            .unwrap()
+            .expect("the new token replaced the file");
+        assert_eq!(saved.access_token().secret(), "at-new");
+
+        // Without a grant to run, only the user can help.
+        std::fs::write(&file, contents).unwrap();
+        let source = source_for(&server, refresh_only(), Some(store), None);
+        assert!(
+            matches!(
+                source.token().await.unwrap_err(),
+                Error::ReauthorizationRequired { refused: None }
+            ),
+            "{:?}",
+            String::from_utf8_lossy(&contents[..contents.len().min(40)])
+        );
+    }
+}
