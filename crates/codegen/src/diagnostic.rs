@@ -47,18 +47,18 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// The one-line description, e.g. "unknown key `pth`".
     pub fn message(&self) -> String {
-        self.problem.to_string()
+        shorten_quoted(&self.problem.to_string())
     }
 
     /// The suggested fix, e.g. "did you mean `path`?".
     pub fn help(&self) -> Option<String> {
-        self.problem.help()
+        self.problem.help().map(|help| shorten_quoted(&help))
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.problem)?;
+        writeln!(f, "error: {}", self.message())?;
         let Some(at) = self.location else {
             write!(f, " --> {}", self.file)?;
             return write_help(f, "", self.help());
@@ -67,14 +67,55 @@ impl fmt::Display for Diagnostic {
         let gutter = " ".repeat(number.len());
         write!(f, "{gutter}--> {}:{}:{}", self.file, at.line, at.column)?;
         if let Some(line) = &self.source_line {
+            let (line, column) = window(line, at.column);
             write!(
                 f,
                 "\n{gutter} |\n{number} | {line}\n{gutter} | {}",
-                caret(line, at.column)
+                caret(&line, column)
             )?;
         }
         write_help(f, &gutter, self.help())
     }
+}
+
+/// The most characters of a name quoted in a message; longer ones are cut with an ellipsis, so
+/// that a megabyte-long name yields a readable diagnostic, not a megabyte of output.
+const MAX_QUOTED: usize = 80;
+
+/// The most characters of a source line shown around the caret.
+const MAX_SHOWN: usize = 160;
+
+/// `message` with every `quoted` span longer than [`MAX_QUOTED`] characters cut short.
+fn shorten_quoted(message: &str) -> String {
+    message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| match part.char_indices().nth(MAX_QUOTED) {
+            Some((cut, _)) if i % 2 == 1 => format!("{}…", &part[..cut]),
+            _ => part.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
+/// At most [`MAX_SHOWN`] characters of `line` around `column`, with `…` where text is left out,
+/// and the column of the same character in the shortened line.
+fn window(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_SHOWN {
+        return (line.to_owned(), column);
+    }
+    let start = column.saturating_sub(MAX_SHOWN / 4).min(chars.len());
+    let end = (start + MAX_SHOWN).min(chars.len());
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, column - start + usize::from(start > 0))
 }
 
 fn write_help(f: &mut fmt::Formatter<'_>, gutter: &str, help: Option<String>) -> fmt::Result {
@@ -127,6 +168,7 @@ impl Diagnostics {
     /// Ties findings to `file`, attaching the source line each one points into.
     pub fn new(file: &str, source: &str, mut findings: Vec<Finding>) -> Diagnostics {
         findings.sort_by_key(|finding| finding.location);
+        let source = crate::spec::source::without_byte_order_mark(source);
         let lines: Vec<&str> = source.lines().collect();
         Diagnostics(
             findings
@@ -211,6 +253,21 @@ mod tests {
             rendered,
             "error: unknown key `pth`\n --> x.yaml:3:5\n  |\n3 |     pth: 1\n  |     ^^^\n  = help: did you mean `path`?\n\nerror: 1 problem in x.yaml"
         );
+    }
+
+    #[test]
+    fn long_names_and_lines_are_cut_short() {
+        let long = "x".repeat(10_000);
+        let message = shorten_quoted(&format!("undefined type `{long}` and `ok`"));
+        assert_eq!(
+            message,
+            format!("undefined type `{}…` and `ok`", &long[..MAX_QUOTED])
+        );
+        let line = format!("a: {long}");
+        let (shown, column) = window(&line, 5_000);
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(shown.chars().nth(column - 1), Some('x'));
+        assert_eq!(shown.chars().count(), MAX_SHOWN + 2);
     }
 
     #[test]

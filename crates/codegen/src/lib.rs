@@ -37,6 +37,10 @@ pub fn load(path: &Path) -> Result<model::Provider, Diagnostics> {
 
 /// Parses and validates spec text; `file_name` is only used in diagnostics.
 pub fn parse_str(file_name: &str, source: &str) -> Result<model::Provider, Diagnostics> {
+    let source = spec::source::without_byte_order_mark(source);
+    if let Err(finding) = spec::source::check(source) {
+        return Err(Diagnostics::new(file_name, source, vec![*finding]));
+    }
     // The position index is a second, independent parse of the source: build it on another
     // core while serde reads the spec.
     std::thread::scope(|scope| {

@@ -3,7 +3,9 @@
 //! serde's data model carries no positions, so the validator, which runs after deserialization,
 //! looks up the position of what it complains about here, by path (`operations.send_sms.path`).
 //! The index comes from yaml-rust2's event stream, whose events each carry a marker. The same pass
-//! finds duplicate keys, which deserializing into maps would otherwise resolve silently.
+//! finds duplicate keys, which deserializing into maps would otherwise resolve silently, and a
+//! second document, and maps the characters of quoted scalars written with escapes or over
+//! several lines back to where they were written.
 
 use std::collections::HashMap;
 
@@ -12,6 +14,7 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 use yaml_rust2::Event;
 
 use crate::diagnostic::Location;
+use crate::spec::source::without_byte_order_mark;
 
 /// The keys and sequence indexes leading from the document root to a node.
 ///
@@ -63,6 +66,8 @@ pub struct DuplicateKey {
 pub struct Locations {
     nodes: HashMap<Path, Node>,
     duplicates: Vec<DuplicateKey>,
+    mapped: Vec<MappedScalar>,
+    second_document: Option<Location>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -71,9 +76,39 @@ struct Node {
     key: Option<Location>,
     /// Where the value starts (for a collection, its first entry).
     value: Location,
-    /// How many characters precede the text of a scalar on its line (1 for quoted scalars);
-    /// `None` when the text does not sit on the value's line (block scalars, collections).
-    content_offset: Option<usize>,
+    /// Where the characters of a scalar's text are.
+    content: Content,
+}
+
+/// Where the characters of a scalar's text are written.
+#[derive(Debug, Clone, Copy)]
+enum Content {
+    /// One per column on the value's line, after this many characters (1: the opening quote).
+    Inline(usize),
+    /// As listed by the [`MappedScalar`] at this index (escapes, or text over several lines).
+    Mapped(usize),
+    /// Not on the value's line (block scalars, collections).
+    Elsewhere,
+}
+
+/// A quoted scalar (key or value) whose characters do not sit one per column after its quote,
+/// because it holds escapes or spans lines, with the position of each character.
+///
+/// Every character that reaches a scalar's text only through an escape (`"\u202e"`) is in
+/// one of these: a check of the raw source cannot see it, so [`Locations::mapped_scalars`]
+/// serves the checks of the decoded text.
+#[derive(Debug)]
+pub struct MappedScalar {
+    /// The text, escapes decoded.
+    pub text: String,
+    positions: Vec<Location>,
+}
+
+impl MappedScalar {
+    /// Where character `offset` of the text was written (its escape, for an escaped one).
+    pub fn location(&self, offset: usize) -> Option<Location> {
+        self.positions.get(offset).copied()
+    }
 }
 
 const START: Location = Location { line: 1, column: 1 };
@@ -85,7 +120,8 @@ impl Locations {
     /// Indexes the first document of `source`. Stops quietly at a syntax error: serde_yaml
     /// reports that error, and whatever was indexed before it still serves lookups.
     pub fn scan(source: &str) -> Locations {
-        let mut scanner = Scanner::default();
+        let source = without_byte_order_mark(source);
+        let mut scanner = Scanner::new(source);
         let mut parser = Parser::new_from_str(source);
         while let Ok((event, marker)) = parser.next_token() {
             if !scanner.on_event(event, marker) {
@@ -114,23 +150,32 @@ impl Locations {
     /// Where character `offset` of the scalar at `path` is, e.g. a type name inside
     /// `list<Contact>`; the value's start when the text does not sit on one line with it.
     pub fn inside_value(&self, path: &Path, offset: usize) -> Location {
-        match self.nodes.get(path) {
-            Some(Node {
-                value,
-                content_offset: Some(before),
-                ..
-            }) => Location {
-                line: value.line,
-                column: value.column + before + offset,
+        let Some(node) = self.nodes.get(path) else {
+            return self.fallback(path);
+        };
+        match node.content {
+            Content::Inline(before) => Location {
+                line: node.value.line,
+                column: node.value.column + before + offset,
             },
-            Some(node) => node.value,
-            None => self.fallback(path),
+            Content::Mapped(index) => self.mapped[index].location(offset).unwrap_or(node.value),
+            Content::Elsewhere => node.value,
         }
     }
 
     /// Every repeated key, in source order.
     pub fn duplicates(&self) -> &[DuplicateKey] {
         &self.duplicates
+    }
+
+    /// Every quoted scalar whose characters are not one per column after its quote.
+    pub fn mapped_scalars(&self) -> &[MappedScalar] {
+        &self.mapped
+    }
+
+    /// Where a second YAML document starts, if the source has one.
+    pub fn second_document(&self) -> Option<Location> {
+        self.second_document
     }
 
     /// The key of the nearest recorded ancestor: a missing key is best shown at its parent's.
@@ -147,10 +192,38 @@ impl Locations {
 }
 
 /// The event walker that fills [`Locations`].
-#[derive(Default)]
-struct Scanner {
+struct Scanner<'a> {
     locations: Locations,
     stack: Vec<Frame>,
+    source: Cursor<'a>,
+    /// Whether the first document has ended.
+    ended: bool,
+}
+
+/// A position in the source that only moves forward, as the events' markers do, so that
+/// finding the text at each marker stays linear in the size of the source.
+struct Cursor<'a> {
+    source: &'a str,
+    /// The character index (as markers count) and the byte offset of the position.
+    chars: usize,
+    bytes: usize,
+}
+
+impl<'a> Cursor<'a> {
+    /// The source from character index `target` on.
+    fn from(&mut self, target: usize) -> &'a str {
+        if target < self.chars {
+            (self.chars, self.bytes) = (0, 0);
+        }
+        let rest = &self.source[self.bytes..];
+        let skipped = rest
+            .char_indices()
+            .nth(target - self.chars)
+            .map_or(rest.len(), |(bytes, _)| bytes);
+        self.bytes += skipped;
+        self.chars = target;
+        &self.source[self.bytes..]
+    }
 }
 
 /// An open collection.
@@ -181,8 +254,21 @@ enum Slot {
     Value { path: Path, key: Option<Location> },
 }
 
-impl Scanner {
-    /// Handles one event; `false` once the first document is over.
+impl<'a> Scanner<'a> {
+    fn new(source: &'a str) -> Scanner<'a> {
+        Scanner {
+            locations: Locations::default(),
+            stack: Vec::new(),
+            source: Cursor {
+                source,
+                chars: 0,
+                bytes: 0,
+            },
+            ended: false,
+        }
+    }
+
+    /// Handles one event; `false` once there is nothing more to index.
     fn on_event(&mut self, event: Event, marker: Marker) -> bool {
         let at = Location {
             line: marker.line(),
@@ -190,14 +276,17 @@ impl Scanner {
         };
         match event {
             Event::Scalar(text, style, ..) => {
-                let offset = match style {
-                    TScalarStyle::Plain => Some(0),
-                    TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => Some(1),
-                    TScalarStyle::Literal | TScalarStyle::Folded => None,
+                let content = match style {
+                    TScalarStyle::Plain => Content::Inline(0),
+                    TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
+                        let double = style == TScalarStyle::DoubleQuoted;
+                        self.quoted(text.clone(), marker, double)
+                    }
+                    TScalarStyle::Literal | TScalarStyle::Folded => Content::Elsewhere,
                 };
-                self.leaf(Some(&text), at, offset);
+                self.leaf(Some(&text), at, content);
             }
-            Event::Alias(_) => self.leaf(None, at, None),
+            Event::Alias(_) => self.leaf(None, at, Content::Elsewhere),
             Event::MappingStart(..) => self.open(
                 at,
                 FrameKind::Mapping {
@@ -212,10 +301,35 @@ impl Scanner {
                     self.finished(&frame.slot, None, at);
                 }
             }
-            Event::DocumentEnd | Event::StreamEnd => return false,
+            Event::DocumentEnd => self.ended = true,
+            Event::DocumentStart if self.ended => {
+                self.locations.second_document = Some(at);
+                return false;
+            }
+            Event::StreamEnd => return false,
             Event::Nothing | Event::StreamStart | Event::DocumentStart => {}
         }
         true
+    }
+
+    /// Where the characters of a quoted scalar starting (at its quote) at `marker` are.
+    fn quoted(&mut self, text: String, marker: Marker, double: bool) -> Content {
+        let quote = Location {
+            line: marker.line(),
+            column: marker.col() + 1,
+        };
+        let after_quote = self.source.from(marker.index()).get(1..).unwrap_or("");
+        // Most quoted scalars are their text verbatim between the quotes.
+        let mut raw = after_quote.chars();
+        let quote_char = if double { '"' } else { '\'' };
+        if raw.by_ref().take(text.chars().count()).eq(text.chars())
+            && raw.next() == Some(quote_char)
+        {
+            return Content::Inline(1);
+        }
+        let positions = quoted_positions(after_quote, quote, double);
+        self.locations.mapped.push(MappedScalar { text, positions });
+        Content::Mapped(self.locations.mapped.len() - 1)
     }
 
     fn slot(&self) -> Slot {
@@ -242,10 +356,10 @@ impl Scanner {
     }
 
     /// A scalar or alias; `text` is the scalar's text (`None` for aliases).
-    fn leaf(&mut self, text: Option<&str>, at: Location, content_offset: Option<usize>) {
+    fn leaf(&mut self, text: Option<&str>, at: Location, content: Content) {
         let slot = self.slot();
         if let Slot::Value { path, key } = &slot {
-            self.record(path.clone(), *key, at, content_offset);
+            self.record(path.clone(), *key, at, content);
         }
         self.finished(&slot, text, at);
     }
@@ -254,7 +368,7 @@ impl Scanner {
         let slot = self.slot();
         let path = match &slot {
             Slot::Value { path, key } => {
-                self.record(path.clone(), *key, at, None);
+                self.record(path.clone(), *key, at, Content::Elsewhere);
                 path.clone()
             }
             Slot::Key => self
@@ -265,17 +379,11 @@ impl Scanner {
         self.stack.push(Frame { path, slot, kind });
     }
 
-    fn record(
-        &mut self,
-        path: Path,
-        key: Option<Location>,
-        value: Location,
-        offset: Option<usize>,
-    ) {
+    fn record(&mut self, path: Path, key: Option<Location>, value: Location, content: Content) {
         let node = Node {
             key,
             value,
-            content_offset: offset,
+            content,
         };
         self.locations.nodes.insert(path, node);
     }
@@ -318,6 +426,101 @@ impl Scanner {
             (FrameKind::Mapping { pending, .. }, Slot::Value { .. }) => *pending = None,
             (FrameKind::Sequence { next }, _) => *next += 1,
         }
+    }
+}
+
+/// Where each character of a quoted scalar's text is written, following YAML's rules: an escape
+/// (`\u202e`, `''`) is one character at its backslash (or first quote), a line break between
+/// text folds into one character, blanks before a break are dropped, and an escaped line break
+/// joins lines. `rest` is the source after the opening quote, which is at `quote`.
+fn quoted_positions(rest: &str, quote: Location, double: bool) -> Vec<Location> {
+    let mut positions = Vec::new();
+    let mut at = Location {
+        line: quote.line,
+        column: quote.column + 1,
+    };
+    // Blanks since the last text: kept when text follows on the line, dropped before a break.
+    let mut blanks = Vec::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if double => break,
+            '\'' if !double => {
+                if chars.next_if_eq(&'\'').is_none() {
+                    break;
+                }
+                positions.append(&mut blanks);
+                positions.push(at);
+                at.column += 2;
+            }
+            '\\' if double => match chars.next() {
+                Some(c @ ('\n' | '\r')) => {
+                    positions.append(&mut blanks);
+                    if c == '\r' {
+                        chars.next_if_eq(&'\n');
+                    }
+                    at = next_line(at);
+                    skip_blanks(&mut chars, &mut at);
+                }
+                Some(escape) => {
+                    let digits = match escape {
+                        'x' => 2,
+                        'u' => 4,
+                        'U' => 8,
+                        _ => 0,
+                    };
+                    chars.by_ref().take(digits).for_each(drop);
+                    positions.append(&mut blanks);
+                    positions.push(at);
+                    at.column += 2 + digits;
+                }
+                None => break,
+            },
+            ' ' | '\t' => {
+                blanks.push(at);
+                at.column += 1;
+            }
+            '\n' | '\r' => {
+                if c == '\r' {
+                    chars.next_if_eq(&'\n');
+                }
+                blanks.clear();
+                // A break folds into a space; a break followed by empty lines into one `\n` each.
+                let folded = at;
+                let mut empty_lines = 0;
+                at = next_line(at);
+                skip_blanks(&mut chars, &mut at);
+                while let Some(c) = chars.next_if(|c| matches!(c, '\n' | '\r')) {
+                    if c == '\r' {
+                        chars.next_if_eq(&'\n');
+                    }
+                    empty_lines += 1;
+                    at = next_line(at);
+                    skip_blanks(&mut chars, &mut at);
+                }
+                positions.extend(std::iter::repeat_n(folded, empty_lines.max(1)));
+            }
+            _ => {
+                positions.append(&mut blanks);
+                positions.push(at);
+                at.column += 1;
+            }
+        }
+    }
+    positions.append(&mut blanks);
+    positions
+}
+
+fn next_line(at: Location) -> Location {
+    Location {
+        line: at.line + 1,
+        column: 1,
+    }
+}
+
+fn skip_blanks(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, at: &mut Location) {
+    while chars.next_if(|c| matches!(c, ' ' | '\t')).is_some() {
+        at.column += 1;
     }
 }
 

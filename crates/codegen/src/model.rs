@@ -4,7 +4,8 @@
 //!
 //! Every `rust_name`/`variant`/`type_name` is a valid Rust identifier: heck-converted, ASCII
 //! only, prefixed when it would start with a digit, and, when it is a keyword, raw (`r#type`) or,
-//! for `self`/`Self`/`super`/`crate`, suffixed (`self_`). `quote::format_ident!` accepts them all.
+//! for `self`/`Self`/`super`/`crate`, suffixed (`self_`), as is an event variant that would be the
+//! catch-all `Unknown`. `quote::format_ident!` accepts them all.
 //! Collections keep the order of the spec, so the same spec always yields the same model.
 
 pub use crate::spec::{ApiKeyLocation, ClientAuth, Grant, Method, TokenBody};
@@ -35,7 +36,8 @@ pub const RESERVED_ITEMS: &[&str] = &[
     "WebhookEvent",
 ];
 
-/// Methods of the generated `Client` besides the operations: no operation may become one.
+/// Public methods of the generated `Client` besides the operations: no operation may become one.
+/// The client's private helpers are free functions, which no spec name can reach.
 pub const RESERVED_CLIENT_METHODS: &[&str] = &[
     "api",
     "authorize_url",
@@ -51,8 +53,9 @@ pub const RESERVED_CLIENT_METHODS: &[&str] = &[
     "token",
 ];
 
-/// Methods of the generated `ClientBuilder` besides one per variable and per auth scheme: no
-/// variable or scheme may become one.
+/// Methods and private fields of the generated `ClientBuilder` besides one per variable and per
+/// auth scheme (and [`AuthScheme::public_setter`]): no variable or scheme may become one, since
+/// each becomes both a setter and a field of the builder.
 pub const RESERVED_BUILDER_METHODS: &[&str] = &[
     "authorize_url",
     "base_url",
@@ -66,6 +69,29 @@ pub const RESERVED_BUILDER_METHODS: &[&str] = &[
     "timeout",
     "token_store",
     "token_url",
+];
+
+/// The catch-all variant of `WebhookEvent`, for events added after generation. An event whose
+/// variant would be this one gets a trailing `_` instead (`unknown` -> `Unknown_`), like a keyword
+/// that cannot be raw: the event's name is its wire value, so it cannot simply be renamed.
+pub const UNKNOWN_EVENT: &str = "Unknown";
+
+/// The argument of an operation method holding its query parameters (`&SendSmsQuery`).
+pub const QUERY_ARGUMENT: &str = "query";
+/// The argument of an operation method holding its request headers (`&SendSmsHeaders`).
+pub const HEADERS_ARGUMENT: &str = "headers";
+/// The argument of an operation method holding its request body.
+pub const BODY_ARGUMENT: &str = "body";
+
+/// Crates the generated code names (`::serde::Serialize`, `::provider_runtime::ApiClient`) or
+/// depends on: a generated crate of the same name would shadow or clash with them.
+pub const RESERVED_CRATES: &[&str] = &[
+    "provider_runtime",
+    "reqwest",
+    "serde",
+    "serde_derive",
+    "serde_json",
+    "url",
 ];
 
 /// One provider: everything a generated client crate is made from.
@@ -138,6 +164,9 @@ pub struct AuthScheme {
     pub rust_name: String,
     /// UpperCamelCase, for enum variants and types.
     pub variant: String,
+    /// The builder method for a public client of an oauth2 scheme that allows one
+    /// (`oauth2_public`); distinct from every other builder method.
+    pub public_setter: Option<String>,
     pub description: Option<String>,
     pub kind: AuthKind,
     /// Names of the other schemes always sent beside this one.
@@ -184,9 +213,33 @@ pub struct OAuth2 {
     pub extra_token_params: Vec<(String, String)>,
     /// Login parameter of the `password` grant (`username` unless renamed).
     pub username_field: String,
+    /// snake_case name of the login argument of the `password` builder method, after
+    /// `username_field` (`email`); never `password`, the method's other argument.
+    pub username_argument: String,
+    /// SHOUTY_SNAKE_CASE, appended to the crate's env-var prefix for the login (`EMAIL`); never
+    /// `PASSWORD`, the variable of the password itself.
+    pub username_env_var_suffix: String,
+    /// At most [`MAX_LIFETIME_SECS`].
     pub default_lifetime_secs: Option<u64>,
     pub token_prefix_header: Option<String>,
     pub scopes: Vec<Scope>,
+}
+
+/// The longest `default_lifetime_secs` a spec may assume (ten years): anything longer is a typo,
+/// and it keeps every `now + lifetime` far from overflowing.
+pub const MAX_LIFETIME_SECS: u64 = 10 * 366 * 24 * 60 * 60;
+
+impl OAuth2 {
+    /// Whether the OAuth client may be public (no secret): `none`, or body authentication with
+    /// the secret left out. Basic authentication always needs a secret.
+    pub fn allows_public_client(&self) -> bool {
+        self.client_auth != ClientAuth::Basic
+    }
+
+    /// Whether the OAuth client may be confidential (have a secret).
+    pub fn allows_confidential_client(&self) -> bool {
+        self.client_auth != ClientAuth::None
+    }
 }
 
 /// A scope of an oauth2 scheme.

@@ -7,6 +7,7 @@
 mod errors;
 mod map;
 mod shorthand;
+pub mod source;
 
 use schemars::JsonSchema;
 use serde::de::{value::MapAccessDeserializer, MapAccess};
@@ -18,13 +19,21 @@ pub use map::Map;
 use shorthand::{Shorthand, StringOr};
 
 /// Deserializes `source`, or reports serde's first structural error. A duplicate key is
-/// reported with every other duplicate, at its second occurrence, found by [`Locations`]
-/// (serde only says which key, at its mapping).
+/// reported with every other duplicate, at its second occurrence, and a second document at its
+/// start, both found by [`Locations`] (serde names no position for either).
 pub fn parse(source: &str) -> Result<Spec, Vec<Finding>> {
+    let source = source::without_byte_order_mark(source);
     let error = match serde_yaml::from_str::<Spec>(source) {
         Ok(spec) => return Ok(spec),
         Err(error) => errors::finding(&error),
     };
+    if let Problem::Yaml { detail } = &error.problem {
+        // serde_yaml names no position for a second document: the index has it.
+        if detail.contains("more than one document") {
+            let at = Locations::scan(source).second_document();
+            return Err(vec![Finding::new(at, Problem::SecondDocument)]);
+        }
+    }
     if !matches!(error.problem, Problem::DuplicateKey { .. }) {
         return Err(vec![error]);
     }

@@ -11,6 +11,7 @@ mod generated;
 mod names;
 mod operations;
 mod template;
+mod text;
 mod type_expr;
 mod types;
 mod url;
@@ -19,7 +20,7 @@ mod webhooks;
 
 use crate::diagnostic::{Finding, Location, NameKind, Problem};
 use crate::locate::{Locations, Path};
-use crate::model::Provider;
+use crate::model::{Provider, RESERVED_CRATES};
 use crate::spec::Spec;
 use names::Names;
 use types::TypeTable;
@@ -33,6 +34,7 @@ pub fn validate(spec: &Spec, locations: &Locations) -> Result<Provider, Vec<Find
         locations,
         findings: Vec::new(),
     };
+    text::check(&mut ctx);
     let root = Path::root();
     check_crate_name(&mut ctx, &root.key("name"), &spec.name);
     ctx.non_empty(&root.key("title"), &spec.title, "`title`");
@@ -109,6 +111,9 @@ fn check_crate_name(ctx: &mut Ctx<'_>, path: &Path, name: &str) {
         }
         Some(_) if names::is_keyword(name) => Some("it is a Rust keyword"),
         Some(_) if BUILTIN_CRATES.contains(&name) => Some("it is the name of a built-in crate"),
+        Some(_) if RESERVED_CRATES.contains(&name) => {
+            Some("the generated crate depends on or refers to a crate of that name")
+        }
         Some(_) => None,
     };
     if let Some(reason) = reason {

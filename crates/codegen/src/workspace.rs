@@ -90,7 +90,11 @@ pub fn plan(spec: &Path, display: &str, output: &Path) -> Result<Planned, Failur
         message,
     };
     let provider = crate::load(spec).map_err(|d| fail(d.to_string()))?;
-    let files = crate::render::render_crate(&provider, display).map_err(|e| fail(e.to_string()))?;
+    // The crate sits one level below `output`; the runtime is at `crates/runtime` of the root.
+    let up = "../".repeat(output.components().count() + 1);
+    let runtime = format!("{up}crates/runtime");
+    let files = crate::render::render_crate_at(&provider, display, &runtime)
+        .map_err(|e| fail(e.to_string()))?;
     Ok(Planned {
         spec: spec.to_owned(),
         display: display.to_owned(),

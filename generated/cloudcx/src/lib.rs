@@ -69,8 +69,8 @@ impl ClientBuilder {
     /// Signs in with the password grant (RFC 6749 §4.3); the login is sent as `email`.
     pub fn password(
         mut self,
-        email: impl Into<::std::string::String>,
-        password: impl Into<::provider_runtime::Password>,
+        email: impl ::std::convert::Into<::std::string::String>,
+        password: impl ::std::convert::Into<::provider_runtime::Password>,
     ) -> Self {
         self.grant = Some(::provider_runtime::Renewal::Password {
             username: email.into(),
@@ -80,11 +80,12 @@ impl ClientBuilder {
         self
     }
 }
+#[allow(clippy::should_implement_trait)]
 impl ClientBuilder {
     /// Sets `{domain}`: The Control Panel host, possibly with a port, e.g. `cx.cloudcx.net` or `cx.cloudfon.net:9001`
     ///
     /// Required.
-    pub fn domain(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn domain(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.domain = Some(value.into());
         self
     }
@@ -94,8 +95,8 @@ impl ClientBuilder {
     /// token response is only confirmed to carry an RS256 JWT `access_token`.
     pub fn oauth2(
         mut self,
-        client_id: impl Into<::std::string::String>,
-        client_secret: impl Into<::provider_runtime::ClientSecret>,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::provider_runtime::ClientSecret>,
     ) -> Self {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
@@ -107,7 +108,10 @@ impl ClientBuilder {
     ///
     /// Password grant of a public client: the client id plus the user's email and password. The
     /// token response is only confirmed to carry an RS256 JWT `access_token`.
-    pub fn oauth2_public(mut self, client_id: impl Into<::std::string::String>) -> Self {
+    pub fn oauth2_public(
+        mut self,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
             client_secret: None,
@@ -115,7 +119,7 @@ impl ClientBuilder {
         self
     }
     /// Sends token requests (and refreshes) to this URL instead of the provider's (a proxy or test server).
-    pub fn token_url(mut self, url: impl Into<::std::string::String>) -> Self {
+    pub fn token_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.token_url = Some(url.into());
         self
     }
@@ -129,7 +133,7 @@ impl ClientBuilder {
         self
     }
     /// Sends API calls to this base URL instead of the provider's (a proxy or test server).
-    pub fn base_url(mut self, url: impl Into<::std::string::String>) -> Self {
+    pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
@@ -242,10 +246,19 @@ impl ClientBuilder {
         Ok(Client { api, oauth2 })
     }
 }
+/// The client's token source, or why it has none.
+fn oauth2_source(client: &Client) -> Result<&::std::sync::Arc<::provider_runtime::TokenSource>> {
+    client.oauth2.as_ref().ok_or_else(|| {
+        ::provider_runtime::Error::InvalidConfig(
+            "this client was built without OAuth 2.0 credentials".to_owned(),
+        )
+    })
+}
+#[allow(clippy::new_ret_no_self, clippy::should_implement_trait)]
 impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
+        <ClientBuilder as ::std::default::Default>::default()
     }
     /// Builds a client from environment variables, so secrets stay out of code.
     ///
@@ -268,23 +281,16 @@ impl Client {
     pub fn api(&self) -> &::provider_runtime::ApiClient {
         &self.api
     }
-    fn oauth2_source(&self) -> Result<&::std::sync::Arc<::provider_runtime::TokenSource>> {
-        self.oauth2.as_ref().ok_or_else(|| {
-            ::provider_runtime::Error::InvalidConfig(
-                "this client was built without OAuth 2.0 credentials".to_owned(),
-            )
-        })
-    }
     /// A valid OAuth access token: the cached one, or a renewed one.
     pub async fn token(&self) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        self.oauth2_source()?.token().await
+        oauth2_source(self)?.token().await
     }
     /// Uses `token` (from an earlier session, say) for later calls, saving it in the token store.
     pub fn set_token(
         &self,
         token: ::provider_runtime::Token,
     ) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        self.oauth2_source()?.set_token(token)
+        oauth2_source(self)?.set_token(token)
     }
     /// The scopes of the cached token, when the provider listed them.
     pub fn granted_scopes(&self) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -298,29 +304,29 @@ pub struct Contact {
     pub id: ::serde_json::Value,
     /// First name
     #[serde(rename = "firstName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Last name
     #[serde(rename = "lastName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Email address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Phone number
     #[serde(rename = "phoneNumber")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Stage in the sales pipeline
     #[serde(rename = "leadStage")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lead_stage: ::std::option::Option<::std::string::String>,
     /// Tags of the contact
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     /// Creation time
     #[serde(rename = "createdTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_time: ::std::option::Option<::serde_json::Value>,
 }
 impl Contact {
@@ -344,10 +350,10 @@ pub struct Tag {
     /// Id of the tag
     pub id: ::serde_json::Value,
     /// Name of the tag
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Display color
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub color: ::std::option::Option<::std::string::String>,
 }
 impl Tag {
@@ -427,7 +433,7 @@ pub struct TicketFromUserReplyEvent {
     pub ticket_id: ::serde_json::Value,
     /// Id of the reply
     #[serde(rename = "messageId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_id: ::std::option::Option<::serde_json::Value>,
 }
 impl TicketFromUserReplyEvent {
@@ -449,7 +455,7 @@ pub struct TicketAgentReplyEvent {
     pub ticket_id: ::serde_json::Value,
     /// Id of the reply
     #[serde(rename = "messageId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_id: ::std::option::Option<::serde_json::Value>,
 }
 impl TicketAgentReplyEvent {
@@ -471,11 +477,11 @@ pub struct TicketAssigneeChangedEvent {
     pub ticket_id: ::serde_json::Value,
     /// Agent the ticket was assigned to
     #[serde(rename = "fromAgentId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from_agent_id: ::std::option::Option<::serde_json::Value>,
     /// Agent the ticket is assigned to now
     #[serde(rename = "toAgentId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to_agent_id: ::std::option::Option<::serde_json::Value>,
 }
 impl TicketAssigneeChangedEvent {
@@ -498,11 +504,11 @@ pub struct TicketStatusChangedEvent {
     pub ticket_id: ::serde_json::Value,
     /// Previous status
     #[serde(rename = "beforeTicketStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub before_ticket_status: ::std::option::Option<::serde_json::Value>,
     /// New status
     #[serde(rename = "afterTicketStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub after_ticket_status: ::std::option::Option<::serde_json::Value>,
 }
 impl TicketStatusChangedEvent {

@@ -73,11 +73,12 @@ struct OAuth2Setup {
     client_secret: ::std::option::Option<::provider_runtime::ClientSecret>,
 }
 impl ClientBuilder {}
+#[allow(clippy::should_implement_trait)]
 impl ClientBuilder {
     /// Sets `{brand_host}`: The white-label host users sign in on, e.g. `app.vcita.com`
     ///
     /// Default: `app.vcita.com`.
-    pub fn brand_host(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn brand_host(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.brand_host = Some(value.into());
         self
     }
@@ -86,8 +87,8 @@ impl ClientBuilder {
     /// OAuth2 authorization code flow of an inTandem application (client id and secret).
     pub fn oauth2(
         mut self,
-        client_id: impl Into<::std::string::String>,
-        client_secret: impl Into<::provider_runtime::ClientSecret>,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::provider_runtime::ClientSecret>,
     ) -> Self {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
@@ -98,7 +99,10 @@ impl ClientBuilder {
     /// Authenticates with OAuth 2.0 as the public client `client_id` (no secret).
     ///
     /// OAuth2 authorization code flow of an inTandem application (client id and secret).
-    pub fn oauth2_public(mut self, client_id: impl Into<::std::string::String>) -> Self {
+    pub fn oauth2_public(
+        mut self,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
             client_secret: None,
@@ -106,12 +110,12 @@ impl ClientBuilder {
         self
     }
     /// Sends token requests (and refreshes) to this URL instead of the provider's (a proxy or test server).
-    pub fn token_url(mut self, url: impl Into<::std::string::String>) -> Self {
+    pub fn token_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.token_url = Some(url.into());
         self
     }
     /// Sends users to this authorization endpoint instead of the provider's (a proxy or test server).
-    pub fn authorize_url(mut self, url: impl Into<::std::string::String>) -> Self {
+    pub fn authorize_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.authorize_url = Some(url.into());
         self
     }
@@ -125,7 +129,7 @@ impl ClientBuilder {
         self
     }
     /// Sends API calls to this base URL instead of the provider's (a proxy or test server).
-    pub fn base_url(mut self, url: impl Into<::std::string::String>) -> Self {
+    pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
@@ -227,10 +231,19 @@ impl ClientBuilder {
         Ok(Client { api, oauth2 })
     }
 }
+/// The client's token source, or why it has none.
+fn oauth2_source(client: &Client) -> Result<&::std::sync::Arc<::provider_runtime::TokenSource>> {
+    client.oauth2.as_ref().ok_or_else(|| {
+        ::provider_runtime::Error::InvalidConfig(
+            "this client was built without OAuth 2.0 credentials".to_owned(),
+        )
+    })
+}
+#[allow(clippy::new_ret_no_self, clippy::should_implement_trait)]
 impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
+        <ClientBuilder as ::std::default::Default>::default()
     }
     /// Builds a client from environment variables, so secrets stay out of code.
     ///
@@ -251,23 +264,16 @@ impl Client {
     pub fn api(&self) -> &::provider_runtime::ApiClient {
         &self.api
     }
-    fn oauth2_source(&self) -> Result<&::std::sync::Arc<::provider_runtime::TokenSource>> {
-        self.oauth2.as_ref().ok_or_else(|| {
-            ::provider_runtime::Error::InvalidConfig(
-                "this client was built without OAuth 2.0 credentials".to_owned(),
-            )
-        })
-    }
     /// A valid OAuth access token: the cached one, or a renewed one.
     pub async fn token(&self) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        self.oauth2_source()?.token().await
+        oauth2_source(self)?.token().await
     }
     /// Uses `token` (from an earlier session, say) for later calls, saving it in the token store.
     pub fn set_token(
         &self,
         token: ::provider_runtime::Token,
     ) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        self.oauth2_source()?.set_token(token)
+        oauth2_source(self)?.set_token(token)
     }
     /// The scopes of the cached token, when the provider listed them.
     pub fn granted_scopes(&self) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -280,7 +286,7 @@ impl Client {
         &self,
         redirect_uri: &str,
     ) -> Result<::provider_runtime::AuthorizationRequest> {
-        self.oauth2_source()?
+        oauth2_source(self)?
             .oauth()
             .authorize_url(redirect_uri, &[])
     }
@@ -291,7 +297,7 @@ impl Client {
         request: &::provider_runtime::AuthorizationRequest,
         callback_url: &str,
     ) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        let source = self.oauth2_source()?;
+        let source = oauth2_source(self)?;
         let token = source
             .oauth()
             .exchange_callback(request, callback_url)
@@ -303,9 +309,9 @@ impl Client {
     pub async fn authorize_with_loopback(
         &self,
         timeout: ::std::time::Duration,
-        open: impl FnOnce(&::provider_runtime::__private::url::Url),
+        open: impl ::std::ops::FnOnce(&::provider_runtime::__private::url::Url),
     ) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        let source = self.oauth2_source()?;
+        let source = oauth2_source(self)?;
         let token =
             ::provider_runtime::authorize_with_loopback(source.oauth(), &[], timeout, open).await?;
         source.set_token(token)
@@ -547,25 +553,25 @@ pub struct UserInfo {
     /// Id of the user
     pub sub: ::std::string::String,
     /// Kind of token owner, e.g. `business` or `directory`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Role of the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
     /// Email of the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Id of the user's business
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_uid: ::std::option::Option<::std::string::String>,
     /// Name of the user's business
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub business_name: ::std::option::Option<::std::string::String>,
     /// Id of the directory, for directory tokens
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub directory_uid: ::std::option::Option<::std::string::String>,
     /// White-label host of the account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub brand_host: ::std::option::Option<::std::string::String>,
 }
 impl UserInfo {
@@ -601,28 +607,28 @@ pub struct ClientRecord {
     /// Id of the client
     pub id: ::std::string::String,
     /// First name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Last name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Email address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Mobile phone number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile_phone: ::std::option::Option<::std::string::String>,
     /// Lifecycle status, e.g. `lead`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_status: ::std::option::Option<::std::string::String>,
     /// Tags of the client
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::serde_json::Value>,
     /// Creation time
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Time of the last change
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
 }
 impl ClientRecord {
@@ -647,19 +653,19 @@ pub struct ClientInput {
     /// First name
     pub first_name: ::std::string::String,
     /// Last name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Email address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Phone number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Lifecycle status, e.g. `lead`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Comma-separated tags
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::string::String>,
 }
 impl ClientInput {
@@ -681,7 +687,7 @@ pub struct CreatedClient {
     /// The client
     pub client: ClientRecord,
     /// Token of the client's portal session
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
 }
 impl CreatedClient {
@@ -735,7 +741,7 @@ pub struct OAuthError {
     /// Error code, e.g. `invalid_request`
     pub error: ::std::string::String,
     /// Human-readable message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_description: ::std::option::Option<::std::string::String>,
 }
 impl OAuthError {

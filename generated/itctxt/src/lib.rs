@@ -130,11 +130,12 @@ struct OAuth2Setup {
     client_secret: ::std::option::Option<::provider_runtime::ClientSecret>,
 }
 impl ClientBuilder {}
+#[allow(clippy::should_implement_trait)]
 impl ClientBuilder {
     /// Sets `{stage}`: API stage path segment: `itc-prod` for ITCTXT, `prod` for Beetexting, `pdc-prod` for Phone.com
     ///
     /// Default: `itc-prod`.
-    pub fn stage(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn stage(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.stage = Some(value.into());
         self
     }
@@ -143,8 +144,8 @@ impl ClientBuilder {
     /// OAuth2 authorization code flow of a Beetexting application (client id and secret).
     pub fn oauth2(
         mut self,
-        client_id: impl Into<::std::string::String>,
-        client_secret: impl Into<::provider_runtime::ClientSecret>,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::provider_runtime::ClientSecret>,
     ) -> Self {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
@@ -155,17 +156,17 @@ impl ClientBuilder {
     /// Authenticates with an API key, sent in the header `x-api-key`.
     ///
     /// The account's API key, sent with every call beside the access token.
-    pub fn api_key(mut self, key: impl Into<::provider_runtime::ApiKey>) -> Self {
+    pub fn api_key(mut self, key: impl ::std::convert::Into<::provider_runtime::ApiKey>) -> Self {
         self.api_key = Some(key.into());
         self
     }
     /// Sends token requests (and refreshes) to this URL instead of the provider's (a proxy or test server).
-    pub fn token_url(mut self, url: impl Into<::std::string::String>) -> Self {
+    pub fn token_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.token_url = Some(url.into());
         self
     }
     /// Sends users to this authorization endpoint instead of the provider's (a proxy or test server).
-    pub fn authorize_url(mut self, url: impl Into<::std::string::String>) -> Self {
+    pub fn authorize_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.authorize_url = Some(url.into());
         self
     }
@@ -179,7 +180,7 @@ impl ClientBuilder {
         self
     }
     /// Sends API calls to this base URL instead of the provider's (a proxy or test server).
-    pub fn base_url(mut self, url: impl Into<::std::string::String>) -> Self {
+    pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
@@ -300,10 +301,19 @@ impl ClientBuilder {
         Ok(Client { api, oauth2 })
     }
 }
+/// The client's token source, or why it has none.
+fn oauth2_source(client: &Client) -> Result<&::std::sync::Arc<::provider_runtime::TokenSource>> {
+    client.oauth2.as_ref().ok_or_else(|| {
+        ::provider_runtime::Error::InvalidConfig(
+            "this client was built without OAuth 2.0 credentials".to_owned(),
+        )
+    })
+}
+#[allow(clippy::new_ret_no_self, clippy::should_implement_trait)]
 impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
+        <ClientBuilder as ::std::default::Default>::default()
     }
     /// Builds a client from environment variables, so secrets stay out of code.
     ///
@@ -325,23 +335,16 @@ impl Client {
     pub fn api(&self) -> &::provider_runtime::ApiClient {
         &self.api
     }
-    fn oauth2_source(&self) -> Result<&::std::sync::Arc<::provider_runtime::TokenSource>> {
-        self.oauth2.as_ref().ok_or_else(|| {
-            ::provider_runtime::Error::InvalidConfig(
-                "this client was built without OAuth 2.0 credentials".to_owned(),
-            )
-        })
-    }
     /// A valid OAuth access token: the cached one, or a renewed one.
     pub async fn token(&self) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        self.oauth2_source()?.token().await
+        oauth2_source(self)?.token().await
     }
     /// Uses `token` (from an earlier session, say) for later calls, saving it in the token store.
     pub fn set_token(
         &self,
         token: ::provider_runtime::Token,
     ) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        self.oauth2_source()?.set_token(token)
+        oauth2_source(self)?.set_token(token)
     }
     /// The scopes of the cached token, when the provider listed them.
     pub fn granted_scopes(&self) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -355,7 +358,7 @@ impl Client {
         redirect_uri: &str,
         scopes: &[Scope],
     ) -> Result<::provider_runtime::AuthorizationRequest> {
-        self.oauth2_source()?.oauth().authorize_url(
+        oauth2_source(self)?.oauth().authorize_url(
             redirect_uri,
             &scopes
                 .iter()
@@ -370,7 +373,7 @@ impl Client {
         request: &::provider_runtime::AuthorizationRequest,
         callback_url: &str,
     ) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        let source = self.oauth2_source()?;
+        let source = oauth2_source(self)?;
         let token = source
             .oauth()
             .exchange_callback(request, callback_url)
@@ -383,9 +386,9 @@ impl Client {
         &self,
         scopes: &[Scope],
         timeout: ::std::time::Duration,
-        open: impl FnOnce(&::provider_runtime::__private::url::Url),
+        open: impl ::std::ops::FnOnce(&::provider_runtime::__private::url::Url),
     ) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        let source = self.oauth2_source()?;
+        let source = oauth2_source(self)?;
         let token = ::provider_runtime::authorize_with_loopback(
             source.oauth(),
             &scopes
@@ -608,20 +611,20 @@ pub struct Message {
     /// Id of the message
     pub id: ::std::string::String,
     /// Sending number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
     /// Recipients
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::vec::Vec<PhoneNumber>>,
     /// Message text
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     /// Time of the last change
     #[serde(rename = "lastUpdated")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_updated: ::std::option::Option<::serde_json::Value>,
     /// Delivery status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
 impl Message {
@@ -668,38 +671,38 @@ pub struct WebhookSubscription {
     /// Id of the subscription
     pub id: ::std::string::String,
     /// URL the events are posted to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uri: ::std::option::Option<::std::string::String>,
     /// Event filters the subscription receives
     #[serde(rename = "eventFilters")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Event filters that are switched off
     #[serde(rename = "disabledFilters")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// When the subscription expires
     #[serde(rename = "expirationTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration_time: ::std::option::Option<::serde_json::Value>,
     /// Time left until expiry
     #[serde(rename = "expiresIn")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_in: ::std::option::Option<::serde_json::Value>,
     /// Status of the subscription
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Creation time
     #[serde(rename = "createdDateTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_date_time: ::std::option::Option<::serde_json::Value>,
     /// Time of the last change
     #[serde(rename = "lastUpdateDateTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_update_date_time: ::std::option::Option<::serde_json::Value>,
     /// Id of the organization
     #[serde(rename = "orgId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_id: ::std::option::Option<::std::string::String>,
 }
 impl WebhookSubscription {
@@ -729,7 +732,7 @@ pub struct CreateWebhookSubscription {
     pub event_filters: ::std::vec::Vec<::std::string::String>,
     /// Expiry as milliseconds since the Unix epoch
     #[serde(rename = "expiresDateInMillies")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_date_in_millies: ::std::option::Option<i64>,
 }
 impl CreateWebhookSubscription {
@@ -751,19 +754,19 @@ impl CreateWebhookSubscription {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InboundMessageEvent {
     /// Id of the message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Sending number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
     /// Recipients
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::vec::Vec<PhoneNumber>>,
     /// Message text
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     /// Message status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
 /// A webhook event sent by ITCTXT.

@@ -212,7 +212,10 @@ struct OAuth2Setup {
 impl ClientBuilder {
     /// Renews tokens with the client credentials grant (RFC 6749 §4.4), asking for `scopes`
     /// (none: the scopes the provider grants by default).
-    pub fn client_credentials(mut self, scopes: impl IntoIterator<Item = Scope>) -> Self {
+    pub fn client_credentials(
+        mut self,
+        scopes: impl ::std::iter::IntoIterator<Item = Scope>,
+    ) -> Self {
         self.grant = Some(::provider_runtime::Renewal::ClientCredentials {
             scopes: scopes
                 .into_iter()
@@ -222,14 +225,15 @@ impl ClientBuilder {
         self
     }
 }
+#[allow(clippy::should_implement_trait)]
 impl ClientBuilder {
     /// Authenticates with OAuth 2.0 as the confidential client `client_id`.
     ///
     /// OAuth2 client credentials of an SMS.CX application (application id and secret).
     pub fn oauth2(
         mut self,
-        client_id: impl Into<::std::string::String>,
-        client_secret: impl Into<::provider_runtime::ClientSecret>,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::provider_runtime::ClientSecret>,
     ) -> Self {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
@@ -240,12 +244,12 @@ impl ClientBuilder {
     /// Authenticates with an API key, sent in the header `X-API-KEY`.
     ///
     /// The account's API key, from the SMS.CX dashboard.
-    pub fn api_key(mut self, key: impl Into<::provider_runtime::ApiKey>) -> Self {
+    pub fn api_key(mut self, key: impl ::std::convert::Into<::provider_runtime::ApiKey>) -> Self {
         self.api_key = Some(key.into());
         self
     }
     /// Sends token requests (and refreshes) to this URL instead of the provider's (a proxy or test server).
-    pub fn token_url(mut self, url: impl Into<::std::string::String>) -> Self {
+    pub fn token_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.token_url = Some(url.into());
         self
     }
@@ -259,7 +263,7 @@ impl ClientBuilder {
         self
     }
     /// Sends API calls to this base URL instead of the provider's (a proxy or test server).
-    pub fn base_url(mut self, url: impl Into<::std::string::String>) -> Self {
+    pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
@@ -367,10 +371,19 @@ impl ClientBuilder {
         Ok(Client { api, oauth2 })
     }
 }
+/// The client's token source, or why it has none.
+fn oauth2_source(client: &Client) -> Result<&::std::sync::Arc<::provider_runtime::TokenSource>> {
+    client.oauth2.as_ref().ok_or_else(|| {
+        ::provider_runtime::Error::InvalidConfig(
+            "this client was built without OAuth 2.0 credentials".to_owned(),
+        )
+    })
+}
+#[allow(clippy::new_ret_no_self, clippy::should_implement_trait)]
 impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
+        <ClientBuilder as ::std::default::Default>::default()
     }
     /// Builds a client from environment variables, so secrets stay out of code.
     ///
@@ -391,23 +404,16 @@ impl Client {
     pub fn api(&self) -> &::provider_runtime::ApiClient {
         &self.api
     }
-    fn oauth2_source(&self) -> Result<&::std::sync::Arc<::provider_runtime::TokenSource>> {
-        self.oauth2.as_ref().ok_or_else(|| {
-            ::provider_runtime::Error::InvalidConfig(
-                "this client was built without OAuth 2.0 credentials".to_owned(),
-            )
-        })
-    }
     /// A valid OAuth access token: the cached one, or a renewed one.
     pub async fn token(&self) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        self.oauth2_source()?.token().await
+        oauth2_source(self)?.token().await
     }
     /// Uses `token` (from an earlier session, say) for later calls, saving it in the token store.
     pub fn set_token(
         &self,
         token: ::provider_runtime::Token,
     ) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        self.oauth2_source()?.set_token(token)
+        oauth2_source(self)?.set_token(token)
     }
     /// The scopes of the cached token, when the provider listed them.
     pub fn granted_scopes(&self) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -653,23 +659,23 @@ pub struct SendSmsRequest {
     pub text: ::std::string::String,
     /// Country (ISO 3166-1 alpha-2) for numbers without a country code
     #[serde(rename = "countryIso")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country_iso: ::std::option::Option<::std::string::String>,
     /// Send later, at this time (e.g. `2025-01-31 15:00:00`)
     #[serde(rename = "scheduledDate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled_date: ::std::option::Option<::std::string::String>,
     /// URL that receives delivery reports
     #[serde(rename = "dlrCallbackUrl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dlr_callback_url: ::std::option::Option<::std::string::String>,
     /// Makes retried requests send once
     #[serde(rename = "idempotencyId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub idempotency_id: ::std::option::Option<::std::string::String>,
     /// Your own data, returned in reports
     #[serde(rename = "trackData")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub track_data: ::std::option::Option<::std::string::String>,
 }
 impl SendSmsRequest {
@@ -710,19 +716,19 @@ impl SendSmsResponse {
 pub struct CampaignInfo {
     /// Id of the campaign
     #[serde(rename = "campaignId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub campaign_id: ::std::option::Option<::std::string::String>,
     /// Cost of all messages
     #[serde(rename = "totalCost")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_cost: ::std::option::Option<f64>,
     /// Recipients that were accepted
     #[serde(rename = "totalValid")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_valid: ::std::option::Option<i64>,
     /// Recipients that were rejected
     #[serde(rename = "totalInvalid")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_invalid: ::std::option::Option<i64>,
 }
 /// One message of a send.
@@ -732,16 +738,16 @@ pub struct SentMessage {
     #[serde(rename = "msgId")]
     pub msg_id: ::std::string::String,
     /// Delivery status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Cost of the message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cost: ::std::option::Option<f64>,
     /// Recipient
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::string::String>,
     /// Number of SMS parts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parts: ::std::option::Option<i64>,
 }
 impl SentMessage {
@@ -763,26 +769,26 @@ pub struct Report {
     #[serde(rename = "msgId")]
     pub msg_id: ::std::string::String,
     /// Delivery status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Numeric delivery status
     #[serde(rename = "statusCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
     /// Cost of the message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cost: ::std::option::Option<f64>,
     /// Recipient
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::string::String>,
     /// Sender ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
     /// Message text
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     /// Channel the message went through (sms, viber, ...)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
 }
 impl Report {
@@ -808,7 +814,7 @@ pub struct Balance {
     /// Currency of the balance
     pub currency: ::std::string::String,
     /// Billing mode
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing: ::std::option::Option<::std::string::String>,
 }
 impl Balance {
@@ -830,19 +836,19 @@ pub struct Group {
     pub name: ::std::string::String,
     /// Contacts in the group
     #[serde(rename = "totalPhoneNumbers")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_phone_numbers: ::std::option::Option<i64>,
     /// Cost of sending to every contact
     #[serde(rename = "totalCost")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_cost: ::std::option::Option<f64>,
     /// Contacts that opted out
     #[serde(rename = "totalOptouts")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_optouts: ::std::option::Option<i64>,
     /// Creation time
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
 }
 impl Group {
@@ -888,12 +894,12 @@ impl GroupInfo {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GroupContacts {
     /// The group
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<Group>,
     /// Contacts on this page
     pub data: ::std::vec::Vec<Contact>,
     /// Cursors to the neighbouring pages
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paging: ::std::option::Option<Paging>,
 }
 impl GroupContacts {
@@ -911,22 +917,22 @@ impl GroupContacts {
 pub struct Contact {
     /// Id of the contact's phone number
     #[serde(rename = "phoneNumberId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
     /// Phone number in E.164 format
     #[serde(rename = "phoneNumber")]
     pub phone_number: ::std::string::String,
     /// First name
     #[serde(rename = "firstName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Last name
     #[serde(rename = "lastName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Creation time
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
 }
 impl Contact {
@@ -946,15 +952,15 @@ impl Contact {
 pub struct NewContact {
     /// Phone number in E.164 format
     #[serde(rename = "phoneNumber")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// First name
     #[serde(rename = "firstName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Last name
     #[serde(rename = "lastName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
 }
 /// Contacts to add to a group.
@@ -973,13 +979,13 @@ impl AddContactsRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Paging {
     /// Cursor of the next page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Cursor of the previous page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
     /// Items per page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
 }
 /// The body of every error response.
@@ -998,16 +1004,16 @@ impl ErrorResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiError {
     /// Error class
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Numeric error code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
     /// Human-readable message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Link to the error's documentation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uri: ::std::option::Option<::std::string::String>,
 }
 /// The provider's error body of an [`Error::Api`] decoded as its declared type, when it is one.

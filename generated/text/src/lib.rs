@@ -163,6 +163,7 @@ struct OAuth2Setup {
     client_secret: ::std::option::Option<::provider_runtime::ClientSecret>,
 }
 impl ClientBuilder {}
+#[allow(clippy::should_implement_trait)]
 impl ClientBuilder {
     /// Authenticates with OAuth 2.0 as the confidential client `client_id`.
     ///
@@ -173,8 +174,8 @@ impl ClientBuilder {
     /// single-use.
     pub fn oauth2(
         mut self,
-        client_id: impl Into<::std::string::String>,
-        client_secret: impl Into<::provider_runtime::ClientSecret>,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::provider_runtime::ClientSecret>,
     ) -> Self {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
@@ -189,7 +190,10 @@ impl ClientBuilder {
     /// body; a public one configures none and relies on PKCE. Scopes are configured on the
     /// application, not requested. Server-side refresh tokens do not rotate; PKCE ones are
     /// single-use.
-    pub fn oauth2_public(mut self, client_id: impl Into<::std::string::String>) -> Self {
+    pub fn oauth2_public(
+        mut self,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.oauth2 = Some(OAuth2Setup {
             client_id: client_id.into(),
             client_secret: None,
@@ -201,19 +205,19 @@ impl ClientBuilder {
     /// Personal access token: the account id as user name and the token as password (Basic, never Bearer).
     pub fn pat(
         mut self,
-        id: impl Into<::std::string::String>,
-        token: impl Into<::provider_runtime::PersonalAccessToken>,
+        id: impl ::std::convert::Into<::std::string::String>,
+        token: impl ::std::convert::Into<::provider_runtime::PersonalAccessToken>,
     ) -> Self {
         self.pat = Some((id.into(), token.into()));
         self
     }
     /// Sends token requests (and refreshes) to this URL instead of the provider's (a proxy or test server).
-    pub fn token_url(mut self, url: impl Into<::std::string::String>) -> Self {
+    pub fn token_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.token_url = Some(url.into());
         self
     }
     /// Sends users to this authorization endpoint instead of the provider's (a proxy or test server).
-    pub fn authorize_url(mut self, url: impl Into<::std::string::String>) -> Self {
+    pub fn authorize_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.authorize_url = Some(url.into());
         self
     }
@@ -227,7 +231,7 @@ impl ClientBuilder {
         self
     }
     /// Sends API calls to this base URL instead of the provider's (a proxy or test server).
-    pub fn base_url(mut self, url: impl Into<::std::string::String>) -> Self {
+    pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
@@ -342,10 +346,19 @@ impl ClientBuilder {
         Ok(Client { api, oauth2 })
     }
 }
+/// The client's token source, or why it has none.
+fn oauth2_source(client: &Client) -> Result<&::std::sync::Arc<::provider_runtime::TokenSource>> {
+    client.oauth2.as_ref().ok_or_else(|| {
+        ::provider_runtime::Error::InvalidConfig(
+            "this client was built without OAuth 2.0 credentials".to_owned(),
+        )
+    })
+}
+#[allow(clippy::new_ret_no_self, clippy::should_implement_trait)]
 impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
+        <ClientBuilder as ::std::default::Default>::default()
     }
     /// Builds a client from environment variables, so secrets stay out of code.
     ///
@@ -367,23 +380,16 @@ impl Client {
     pub fn api(&self) -> &::provider_runtime::ApiClient {
         &self.api
     }
-    fn oauth2_source(&self) -> Result<&::std::sync::Arc<::provider_runtime::TokenSource>> {
-        self.oauth2.as_ref().ok_or_else(|| {
-            ::provider_runtime::Error::InvalidConfig(
-                "this client was built without OAuth 2.0 credentials".to_owned(),
-            )
-        })
-    }
     /// A valid OAuth access token: the cached one, or a renewed one.
     pub async fn token(&self) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        self.oauth2_source()?.token().await
+        oauth2_source(self)?.token().await
     }
     /// Uses `token` (from an earlier session, say) for later calls, saving it in the token store.
     pub fn set_token(
         &self,
         token: ::provider_runtime::Token,
     ) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        self.oauth2_source()?.set_token(token)
+        oauth2_source(self)?.set_token(token)
     }
     /// The scopes of the cached token, when the provider listed them.
     pub fn granted_scopes(&self) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
@@ -397,7 +403,7 @@ impl Client {
         redirect_uri: &str,
         scopes: &[Scope],
     ) -> Result<::provider_runtime::AuthorizationRequest> {
-        self.oauth2_source()?.oauth().authorize_url(
+        oauth2_source(self)?.oauth().authorize_url(
             redirect_uri,
             &scopes
                 .iter()
@@ -412,7 +418,7 @@ impl Client {
         request: &::provider_runtime::AuthorizationRequest,
         callback_url: &str,
     ) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        let source = self.oauth2_source()?;
+        let source = oauth2_source(self)?;
         let token = source
             .oauth()
             .exchange_callback(request, callback_url)
@@ -425,9 +431,9 @@ impl Client {
         &self,
         scopes: &[Scope],
         timeout: ::std::time::Duration,
-        open: impl FnOnce(&::provider_runtime::__private::url::Url),
+        open: impl ::std::ops::FnOnce(&::provider_runtime::__private::url::Url),
     ) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        let source = self.oauth2_source()?;
+        let source = oauth2_source(self)?;
         let token = ::provider_runtime::authorize_with_loopback(
             source.oauth(),
             &scopes
@@ -450,7 +456,7 @@ impl Client {
         scopes: &[Scope],
     ) -> Result<::provider_runtime::AuthorizationRequest> {
         #[allow(deprecated)]
-        self.oauth2_source()?.oauth().implicit_authorize_url(
+        oauth2_source(self)?.oauth().implicit_authorize_url(
             redirect_uri,
             &scopes
                 .iter()
@@ -467,7 +473,7 @@ impl Client {
         request: &::provider_runtime::AuthorizationRequest,
         redirect_url: &str,
     ) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-        let source = self.oauth2_source()?;
+        let source = oauth2_source(self)?;
         #[allow(deprecated)]
         let token = source
             .oauth()
@@ -703,16 +709,16 @@ impl<'de> ::serde::Deserialize<'de> for SortOrder {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListChatsRequest {
     /// Filters on the chats
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::serde_json::Value>,
     /// Order of the chats
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sort_order: ::std::option::Option<SortOrder>,
     /// Chats per page (at most 100)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i64>,
     /// Page to fetch (from `next_page_id`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_id: ::std::option::Option<::std::string::String>,
 }
 /// A page of chats.
@@ -723,10 +729,10 @@ pub struct ListChatsResponse {
     /// Chats matching the filters
     pub found_chats: i64,
     /// The next page, if there is one
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page_id: ::std::option::Option<::std::string::String>,
     /// The previous page, if there is one
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_page_id: ::std::option::Option<::std::string::String>,
 }
 impl ListChatsResponse {
@@ -746,13 +752,13 @@ pub struct ChatSummary {
     /// Id of the chat
     pub id: ::std::string::String,
     /// Agents and customers of the chat
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub users: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Summary of the latest thread
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_thread_summary: ::std::option::Option<::serde_json::Value>,
     /// Chat properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<::serde_json::Value>,
 }
 impl ChatSummary {
@@ -772,7 +778,7 @@ pub struct GetChatRequest {
     /// Id of the chat
     pub chat_id: ::std::string::String,
     /// Thread to include (default: the latest)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub thread_id: ::std::option::Option<::std::string::String>,
 }
 impl GetChatRequest {
@@ -790,13 +796,13 @@ pub struct Chat {
     /// Id of the chat
     pub id: ::std::string::String,
     /// Agents and customers of the chat
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub users: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// The requested thread
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub thread: ::std::option::Option<::serde_json::Value>,
     /// Chat properties
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub properties: ::std::option::Option<::serde_json::Value>,
 }
 impl Chat {
@@ -816,13 +822,13 @@ pub struct ListThreadsRequest {
     /// Id of the chat
     pub chat_id: ::std::string::String,
     /// Order of the threads
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sort_order: ::std::option::Option<SortOrder>,
     /// Threads per page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i64>,
     /// Page to fetch (from `next_page_id`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_id: ::std::option::Option<::std::string::String>,
 }
 impl ListThreadsRequest {
@@ -842,13 +848,13 @@ pub struct ListThreadsResponse {
     /// The threads
     pub threads: ::std::vec::Vec<::serde_json::Value>,
     /// Threads in the chat
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub found_threads: ::std::option::Option<i64>,
     /// The next page, if there is one
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page_id: ::std::option::Option<::std::string::String>,
     /// The previous page, if there is one
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_page_id: ::std::option::Option<::std::string::String>,
 }
 impl ListThreadsResponse {
@@ -866,13 +872,13 @@ impl ListThreadsResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StartChatRequest {
     /// Initial chat data (users, thread, properties)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chat: ::std::option::Option<::serde_json::Value>,
     /// Start the chat active
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     /// Keep the chat open after the customer leaves
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub continuous: ::std::option::Option<bool>,
 }
 /// A started chat.
@@ -881,7 +887,7 @@ pub struct StartChatResponse {
     /// Id of the chat
     pub chat_id: ::std::string::String,
     /// Id of the first thread
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub thread_id: ::std::option::Option<::std::string::String>,
 }
 impl StartChatResponse {
@@ -901,7 +907,7 @@ pub struct SendEventRequest {
     /// The event
     pub event: ChatEvent,
     /// Add to the latest thread even if it is inactive
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attach_to_last_thread: ::std::option::Option<bool>,
 }
 impl SendEventRequest {
@@ -920,10 +926,10 @@ pub struct ChatEvent {
     /// Kind of event
     pub r#type: EventType,
     /// Text of a message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     /// Who sees the event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visibility: ::std::option::Option<Visibility>,
 }
 impl ChatEvent {
@@ -1082,10 +1088,10 @@ pub struct TransferChatRequest {
     /// Id of the chat
     pub id: ::std::string::String,
     /// Where to (default: any available agent)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<TransferTarget>,
     /// Transfer even to agents not accepting chats
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ignore_agents_availability: ::std::option::Option<bool>,
 }
 impl TransferChatRequest {
@@ -1166,16 +1172,16 @@ impl<'de> ::serde::Deserialize<'de> for TransferTargetType {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListCustomersRequest {
     /// Filters on the customers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::serde_json::Value>,
     /// Order of the customers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sort_order: ::std::option::Option<SortOrder>,
     /// Customers per page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i64>,
     /// Page to fetch (from `next_page_id`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_id: ::std::option::Option<::std::string::String>,
 }
 /// A page of customers.
@@ -1184,13 +1190,13 @@ pub struct ListCustomersResponse {
     /// The customers
     pub customers: ::std::vec::Vec<::serde_json::Value>,
     /// Customers matching the filters
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_customers: ::std::option::Option<i64>,
     /// The next page, if there is one
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page_id: ::std::option::Option<::std::string::String>,
     /// The previous page, if there is one
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_page_id: ::std::option::Option<::std::string::String>,
 }
 impl ListCustomersResponse {
@@ -1264,7 +1270,7 @@ pub struct SetRoutingStatusRequest {
     /// The new status
     pub status: RoutingStatus,
     /// Agent to set it for (default: the signed-in agent)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: ::std::option::Option<::std::string::String>,
 }
 impl SetRoutingStatusRequest {
@@ -1280,10 +1286,10 @@ impl SetRoutingStatusRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListAgentsRequest {
     /// Filters on the agents
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::serde_json::Value>,
     /// Extra fields to include
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// An agent.
@@ -1292,16 +1298,16 @@ pub struct Agent {
     /// Id (the agent's email)
     pub id: ::std::string::String,
     /// Display name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Role, e.g. `administrator`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
     /// Login status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub login_status: ::std::option::Option<::std::string::String>,
     /// Most chats at once
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_chats_count: ::std::option::Option<i64>,
 }
 impl Agent {
@@ -1320,7 +1326,7 @@ impl Agent {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListGroupsRequest {
     /// Extra fields to include
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// A group of agents.
@@ -1329,13 +1335,13 @@ pub struct Group {
     /// Id of the group
     pub id: i64,
     /// Name of the group
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Language of the group
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub language_code: ::std::option::Option<::std::string::String>,
     /// Whether the group takes new chats
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routing_status: ::std::option::Option<RoutingStatus>,
 }
 impl Group {
@@ -1363,10 +1369,10 @@ pub struct RegisterWebhookRequest {
     /// Scope of the webhook
     pub r#type: WebhookType,
     /// Your description of the webhook
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Filters on the events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<::serde_json::Value>,
 }
 impl RegisterWebhookRequest {
@@ -1469,10 +1475,10 @@ pub struct ApiError {
     /// Error class
     pub r#type: ErrorType,
     /// Human-readable message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Details, e.g. the right `region` of a misdirected request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::serde_json::Value>,
 }
 impl ApiError {

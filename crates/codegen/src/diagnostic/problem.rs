@@ -15,6 +15,18 @@ pub enum Problem {
     Unreadable { error: String },
     /// The text is not well-formed YAML (or not a single YAML document).
     Yaml { detail: String },
+    /// A spec larger than the generator reads.
+    SpecTooLarge { bytes: usize, limit: usize },
+    /// Collections nested deeper than any spec needs.
+    NestedTooDeep { limit: usize },
+    /// A character that no spec text may contain (control or bidirectional-text characters).
+    ForbiddenCharacter { character: char, kind: &'static str },
+    /// A second YAML document (`---`) after the spec.
+    SecondDocument,
+    /// A static header value that HTTP cannot carry.
+    InvalidHeaderValue { value: String, reason: &'static str },
+    /// A variable default that the client would refuse as a value.
+    InvalidDefault { name: String, reason: &'static str },
     /// A mapping holds the same key twice.
     DuplicateKey {
         key: String,
@@ -69,6 +81,13 @@ pub enum Problem {
     },
     /// An enum value whose variant would clash with the catch-all variant every enum gets.
     ReservedVariant { value: String, variant: String },
+    /// A path parameter named like an argument the operation's method already takes
+    /// (`query`, `headers`, `body`).
+    ReservedArgument {
+        name: String,
+        rust_name: String,
+        holds: &'static str,
+    },
 
     /// A `{placeholder}` template that does not parse.
     BadTemplate { text: String, reason: &'static str },
@@ -126,6 +145,8 @@ pub enum Problem {
 
     /// An operation path that does not start with `/`.
     PathWithoutSlash { path: String },
+    /// An operation path that would leave the base URL or carry more than a path.
+    UnsafeOperationPath { path: String, reason: &'static str },
     /// A `{param}` in a path that `path_params` does not declare.
     UndeclaredPathParam {
         name: String,
@@ -153,6 +174,8 @@ pub enum Problem {
     NoSuccessCodes,
     /// A success status outside the HTTP range.
     SuccessOutOfRange { code: u16 },
+    /// `default_lifetime_secs` of 0 or beyond any real token's life.
+    LifetimeOutOfRange { secs: u64, max: u64 },
 
     /// A type expression that does not parse.
     BadTypeExpr { expr: String, reason: &'static str },
@@ -222,6 +245,22 @@ impl fmt::Display for Problem {
         match self {
             Problem::Unreadable { error } => write!(f, "cannot read the spec: {error}"),
             Problem::Yaml { detail } => write!(f, "invalid YAML: {detail}"),
+            Problem::SpecTooLarge { bytes, limit } => {
+                write!(f, "the spec is {bytes} bytes long, more than the limit of {limit}")
+            }
+            Problem::NestedTooDeep { limit } => {
+                write!(f, "collections are nested more than {limit} levels deep")
+            }
+            Problem::ForbiddenCharacter { character, kind } => {
+                write!(f, "{kind} {} is not allowed in a spec", character.escape_unicode())
+            }
+            Problem::SecondDocument => f.write_str("a spec is one YAML document, but a second one starts here"),
+            Problem::InvalidHeaderValue { value, reason } => {
+                write!(f, "invalid header value `{}`: {reason}", value.escape_debug())
+            }
+            Problem::InvalidDefault { name, reason } => {
+                write!(f, "invalid default of variable `{name}`: {reason}")
+            }
             Problem::DuplicateKey { key, .. } => write!(f, "duplicate key `{key}`"),
             Problem::UnknownKey { key, .. } => write!(f, "unknown key `{key}`"),
             Problem::UnknownValue { value, .. } => write!(f, "unknown value `{value}`"),
@@ -263,6 +302,14 @@ impl fmt::Display for Problem {
                 f,
                 "enum value `{value}` becomes the variant `{variant}`, which is reserved for unknown values"
             ),
+            Problem::ReservedArgument {
+                name,
+                rust_name,
+                holds,
+            } => write!(
+                f,
+                "path parameter `{name}` becomes the argument `{rust_name}`, which the operation's method already takes for its {holds}"
+            ),
             Problem::BadTemplate { text, reason } => write!(f, "invalid template `{text}`: {reason}"),
             Problem::UndeclaredVariable { name, .. } => {
                 write!(f, "template variable `{name}` is not declared")
@@ -299,6 +346,9 @@ impl fmt::Display for Problem {
             }
             Problem::UndeclaredScope { scope, .. } => write!(f, "scope `{scope}` is not declared"),
             Problem::PathWithoutSlash { path } => write!(f, "path `{path}` must start with `/`"),
+            Problem::UnsafeOperationPath { path, reason } => {
+                write!(f, "invalid operation path `{path}`: {reason}")
+            }
             Problem::UndeclaredPathParam { name, .. } => write!(
                 f,
                 "path parameter `{name}` is used in the path but not declared in `path_params`"
@@ -335,6 +385,9 @@ impl fmt::Display for Problem {
             Problem::SuccessOutOfRange { code } => {
                 write!(f, "success status {code} is outside 100..=599")
             }
+            Problem::LifetimeOutOfRange { secs, max } => {
+                write!(f, "`default_lifetime_secs` is {secs}, outside 1..={max} (ten years)")
+            }
             Problem::BadTypeExpr { expr, reason } => {
                 write!(f, "invalid type expression `{expr}`: {reason}")
             }
@@ -366,6 +419,26 @@ impl Problem {
                 Some(at) => format!("first given at line {}; keep one of them", at.line),
                 None => "keep one of them".to_owned(),
             }),
+            Problem::SpecTooLarge { .. } => {
+                Some("split the API into several specs, one crate each".to_owned())
+            }
+            Problem::NestedTooDeep { .. } => {
+                Some("the spec format nests about 7 levels; look for unclosed `[` or `{`".to_owned())
+            }
+            Problem::ForbiddenCharacter { .. } => Some(
+                "remove it; in free text, line breaks and tabs are the only control characters allowed"
+                    .to_owned(),
+            ),
+            Problem::SecondDocument => {
+                Some("remove this `---` line and what follows, or merge it into the spec".to_owned())
+            }
+            Problem::InvalidHeaderValue { .. } => Some(
+                "header values are visible ASCII characters, spaces and tabs, on one line".to_owned(),
+            ),
+            Problem::InvalidDefault { .. } => Some(
+                "a variable holds one host, port or path segment: write the rest of the URL in the template"
+                    .to_owned(),
+            ),
             Problem::UnknownKey { key, .. } if key.contains(' ') => Some(
                 "inside `{ ... }` a `,` ends the value: quote text that contains commas".to_owned(),
             ),
@@ -404,6 +477,9 @@ impl Problem {
             Problem::ReservedVariant { .. } => {
                 Some("give the value another Rust name with `name:`".to_owned())
             }
+            Problem::ReservedArgument { name, .. } => Some(format!(
+                "rename the path parameter in `path_params` and the path, e.g. `{name}_id`: its name is not sent"
+            )),
             Problem::BadTemplate { .. } => {
                 Some("placeholders look like `{name}`; braces cannot nest".to_owned())
             }
@@ -442,6 +518,13 @@ impl Problem {
             Problem::PathWithoutSlash { .. } => {
                 Some("paths are appended to `base_url`, e.g. `/sms`".to_owned())
             }
+            Problem::UnsafeOperationPath { .. } => Some(
+                "write a plain path below `base_url`, e.g. `/sms/{id}`; put query parameters under `query:`"
+                    .to_owned(),
+            ),
+            Problem::LifetimeOutOfRange { .. } => Some(
+                "give the token lifetime in seconds, e.g. `3600` for an hour".to_owned(),
+            ),
             Problem::UndeclaredPathParam { name, suggestion } => did_you_mean(suggestion)
                 .or_else(|| Some(format!("add `path_params: {{ {name}: {{ type: string }} }}`"))),
             Problem::UnusedPathParam { name } => {

@@ -6,14 +6,24 @@
 /// Names that differ only in case or in `_`/`-` separators (`tokenUrl` for `token_url`) always
 /// match; otherwise the Levenshtein distance must be at most a third of the longer name (and at
 /// least 1), so that short names do not suggest unrelated ones.
+///
+/// The work is bounded whatever the input: a name longer than [`MAX_TYPO_LENGTH`] is no typo,
+/// and a candidate whose length differs by more than the limit cannot be within it, so the
+/// quadratic distance is only computed between short names of similar length.
 pub fn closest<'a, I>(input: &str, candidates: I) -> Option<String>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    let length = input.chars().count();
+    if length > MAX_TYPO_LENGTH {
+        return None;
+    }
     let folded = fold(input);
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
-        if candidate == input {
+        let candidate_length = candidate.chars().take(2 * MAX_TYPO_LENGTH + 1).count();
+        let limit = (length.max(candidate_length) / 3).max(1);
+        if candidate == input || candidate_length.abs_diff(length) > limit {
             continue;
         }
         let distance = if fold(candidate) == folded {
@@ -21,7 +31,6 @@ where
         } else {
             edit_distance(input, candidate)
         };
-        let limit = (input.chars().count().max(candidate.chars().count()) / 3).max(1);
         let better = match best {
             Some((best_distance, _)) => distance < best_distance,
             None => true,
@@ -32,6 +41,9 @@ where
     }
     best.map(|(_, name)| name.to_owned())
 }
+
+/// The longest name that may be a misspelling of another (longer ones get no suggestion).
+pub const MAX_TYPO_LENGTH: usize = 64;
 
 /// Lower-case without `_` and `-`, so that spelling conventions do not count as typos.
 fn fold(name: &str) -> String {
@@ -80,6 +92,15 @@ mod tests {
         assert_eq!(closest("tokenUrl", keys).as_deref(), Some("token_url"));
         assert_eq!(closest("sumary", keys).as_deref(), Some("summary"));
         assert_eq!(closest("zzz", keys), None);
+    }
+
+    #[test]
+    fn long_names_get_no_suggestion() {
+        let long = "a".repeat(MAX_TYPO_LENGTH + 1);
+        let near = "a".repeat(MAX_TYPO_LENGTH);
+        assert_eq!(closest(&long, [near.as_str()]), None);
+        assert_eq!(closest(&near[1..], [near.as_str()]), Some(near.clone()));
+        assert_eq!(closest("ab", [long.as_str()]), None);
     }
 
     #[test]

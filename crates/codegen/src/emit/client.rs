@@ -3,7 +3,7 @@
 
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::names::{docs, ident};
 use crate::model::{
@@ -27,16 +27,6 @@ pub(crate) fn oauth2(provider: &Provider) -> Option<(&AuthScheme, &OAuth2)> {
     })
 }
 
-/// Whether the OAuth client may be public (no secret): `none`, or body auth with the secret left out.
-fn allows_public_client(oauth2: &OAuth2) -> bool {
-    oauth2.client_auth != ClientAuth::Basic
-}
-
-/// Whether it may be confidential.
-fn allows_confidential_client(oauth2: &OAuth2) -> bool {
-    oauth2.client_auth != ClientAuth::None
-}
-
 /// `ClientBuilder`, `Client` and the non-operation methods of `Client`.
 pub(crate) fn client(provider: &Provider, operation_methods: TokenStream) -> TokenStream {
     let builder = builder(provider);
@@ -53,6 +43,17 @@ pub(crate) fn client(provider: &Provider, operation_methods: TokenStream) -> Tok
         }
     });
     let from_env_doc = docs(&from_env_doc(provider));
+    // A free function, not a method, so that no operation can take its name.
+    let oauth2_source = oauth2(provider).map(|_| {
+        quote! {
+            /// The client's token source, or why it has none.
+            fn oauth2_source(client: &Client) -> Result<&::std::sync::Arc<::provider_runtime::TokenSource>> {
+                client.oauth2.as_ref().ok_or_else(|| {
+                    ::provider_runtime::Error::InvalidConfig("this client was built without OAuth 2.0 credentials".to_owned())
+                })
+            }
+        }
+    });
     quote! {
         #client_doc
         #[derive(Debug, Clone)]
@@ -62,11 +63,15 @@ pub(crate) fn client(provider: &Provider, operation_methods: TokenStream) -> Tok
         }
 
         #builder
+        #oauth2_source
 
+        // Operations are named by the spec: `new` or `add` are API calls here, not constructors
+        // or operators, whatever clippy expects of such names.
+        #[allow(clippy::new_ret_no_self, clippy::should_implement_trait)]
         impl Client {
             /// Starts configuring a client.
             pub fn builder() -> ClientBuilder {
-                ClientBuilder::default()
+                <ClientBuilder as ::std::default::Default>::default()
             }
 
             #from_env_doc
@@ -126,8 +131,8 @@ fn scheme_env_vars(provider: &Provider, scheme: &AuthScheme) -> Vec<(String, Str
                 env_name(provider, "client_id"),
                 "the OAuth client id".to_owned(),
             )];
-            if allows_confidential_client(oauth2) {
-                let optional = if allows_public_client(oauth2) {
+            if oauth2.allows_confidential_client() {
+                let optional = if oauth2.allows_public_client() {
                     " (omit for a public client)"
                 } else {
                     ""
@@ -139,7 +144,7 @@ fn scheme_env_vars(provider: &Provider, scheme: &AuthScheme) -> Vec<(String, Str
             }
             if oauth2.grants.contains(&Grant::Password) {
                 vars.push((
-                    env_name(provider, &oauth2.username_field),
+                    env_name(provider, &oauth2.username_env_var_suffix),
                     "the login for the password grant".to_owned(),
                 ));
                 vars.push((
@@ -188,7 +193,7 @@ fn builder(provider: &Provider) -> TokenStream {
         ));
         quote! {
             #doc
-            pub fn #field(mut self, value: impl Into<::std::string::String>) -> Self {
+            pub fn #field(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
                 self.#field = Some(value.into());
                 self
             }
@@ -224,7 +229,7 @@ fn builder(provider: &Provider) -> TokenStream {
         let authorize = o.authorize_url.as_ref().map(|_| {
             quote! {
                 /// Sends users to this authorization endpoint instead of the provider's (a proxy or test server).
-                pub fn authorize_url(mut self, url: impl Into<::std::string::String>) -> Self {
+                pub fn authorize_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
                     self.authorize_url = Some(url.into());
                     self
                 }
@@ -232,7 +237,7 @@ fn builder(provider: &Provider) -> TokenStream {
         });
         quote! {
             /// Sends token requests (and refreshes) to this URL instead of the provider's (a proxy or test server).
-            pub fn token_url(mut self, url: impl Into<::std::string::String>) -> Self {
+            pub fn token_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
                 self.token_url = Some(url.into());
                 self
             }
@@ -270,6 +275,8 @@ fn builder(provider: &Provider) -> TokenStream {
 
         #oauth_setup
 
+        // Setters are named by the spec's variables and schemes (`add`, `from`).
+        #[allow(clippy::should_implement_trait)]
         impl ClientBuilder {
             #(#variable_setters)*
             #(#scheme_setters)*
@@ -277,7 +284,7 @@ fn builder(provider: &Provider) -> TokenStream {
             #store_setter
 
             /// Sends API calls to this base URL instead of the provider's (a proxy or test server).
-            pub fn base_url(mut self, url: impl Into<::std::string::String>) -> Self {
+            pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
                 self.base_url = Some(url.into());
                 self
             }
@@ -316,7 +323,7 @@ fn oauth_setup(oauth2: &OAuth2) -> TokenStream {
         }
     });
     let password = oauth2.grants.contains(&Grant::Password).then(|| {
-        let login = ident(&heck::ToSnakeCase::to_snake_case(oauth2.username_field.as_str()));
+        let login = ident(&oauth2.username_argument);
         let doc = docs(&format!(
             "Signs in with the password grant (RFC 6749 §4.3); the login is sent as `{}`.",
             oauth2.username_field
@@ -324,7 +331,7 @@ fn oauth_setup(oauth2: &OAuth2) -> TokenStream {
         let scopes = default_scopes(oauth2);
         quote! {
             #doc
-            pub fn password(mut self, #login: impl Into<::std::string::String>, password: impl Into<::provider_runtime::Password>) -> Self {
+            pub fn password(mut self, #login: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::provider_runtime::Password>) -> Self {
                 self.grant = Some(::provider_runtime::Renewal::Password { username: #login.into(), password: password.into(), scopes: #scopes });
                 self
             }
@@ -350,7 +357,7 @@ fn scopes_argument(oauth2: &OAuth2) -> TokenStream {
     if oauth2.scopes.is_empty() {
         quote!()
     } else {
-        quote!(scopes: impl IntoIterator<Item = Scope>)
+        quote!(scopes: impl ::std::iter::IntoIterator<Item = Scope>)
     }
 }
 
@@ -376,24 +383,24 @@ fn scheme_setter(scheme: &AuthScheme) -> TokenStream {
         .unwrap_or_default();
     match &scheme.kind {
         AuthKind::OAuth2(oauth2) => {
-            let confidential = allows_confidential_client(oauth2).then(|| {
+            let confidential = oauth2.allows_confidential_client().then(|| {
                 let doc = docs(&format!(
                     "Authenticates with OAuth 2.0 as the confidential client `client_id`.{description}"
                 ));
                 quote! {
                     #doc
-                    pub fn #field(mut self, client_id: impl Into<::std::string::String>, client_secret: impl Into<::provider_runtime::ClientSecret>) -> Self {
+                    pub fn #field(mut self, client_id: impl ::std::convert::Into<::std::string::String>, client_secret: impl ::std::convert::Into<::provider_runtime::ClientSecret>) -> Self {
                         self.#field = Some(OAuth2Setup { client_id: client_id.into(), client_secret: Some(client_secret.into()) });
                         self
                     }
                 }
             });
-            let public = allows_public_client(oauth2).then(|| {
-                let method = format_ident!("{}_public", scheme.rust_name.trim_start_matches("r#"));
+            let public = scheme.public_setter.as_deref().map(|method| {
+                let method = ident(method);
                 let doc = docs(&format!("Authenticates with OAuth 2.0 as the public client `client_id` (no secret).{description}"));
                 quote! {
                     #doc
-                    pub fn #method(mut self, client_id: impl Into<::std::string::String>) -> Self {
+                    pub fn #method(mut self, client_id: impl ::std::convert::Into<::std::string::String>) -> Self {
                         self.#field = Some(OAuth2Setup { client_id: client_id.into(), client_secret: None });
                         self
                     }
@@ -411,7 +418,7 @@ fn scheme_setter(scheme: &AuthScheme) -> TokenStream {
             ));
             quote! {
                 #doc
-                pub fn #field(mut self, key: impl Into<::provider_runtime::ApiKey>) -> Self {
+                pub fn #field(mut self, key: impl ::std::convert::Into<::provider_runtime::ApiKey>) -> Self {
                     self.#field = Some(key.into());
                     self
                 }
@@ -423,7 +430,7 @@ fn scheme_setter(scheme: &AuthScheme) -> TokenStream {
             ));
             quote! {
                 #doc
-                pub fn #field(mut self, id: impl Into<::std::string::String>, token: impl Into<::provider_runtime::PersonalAccessToken>) -> Self {
+                pub fn #field(mut self, id: impl ::std::convert::Into<::std::string::String>, token: impl ::std::convert::Into<::provider_runtime::PersonalAccessToken>) -> Self {
                     self.#field = Some((id.into(), token.into()));
                     self
                 }
@@ -435,7 +442,7 @@ fn scheme_setter(scheme: &AuthScheme) -> TokenStream {
             ));
             quote! {
                 #doc
-                pub fn #field(mut self, token: impl Into<::provider_runtime::AccessToken>) -> Self {
+                pub fn #field(mut self, token: impl ::std::convert::Into<::provider_runtime::AccessToken>) -> Self {
                     self.#field = Some(token.into());
                     self
                 }
@@ -479,9 +486,9 @@ fn builder_from_env(provider: &Provider) -> TokenStream {
         match &scheme.kind {
             AuthKind::OAuth2(oauth2) => {
                 let id = &vars[0];
-                let secret = if !allows_confidential_client(oauth2) {
+                let secret = if !oauth2.allows_confidential_client() {
                     quote!(None)
-                } else if allows_public_client(oauth2) {
+                } else if oauth2.allows_public_client() {
                     let var = &vars[1];
                     quote!(::provider_runtime::env_var(#var).map(::provider_runtime::ClientSecret::new))
                 } else {
@@ -766,21 +773,21 @@ fn flow_methods(oauth2: &OAuth2) -> TokenStream {
         quote! {
             #doc
             pub fn authorize_url(&self, redirect_uri: &str #scopes_param) -> Result<::provider_runtime::AuthorizationRequest> {
-                self.oauth2_source()?.oauth().authorize_url(redirect_uri, #scopes_value)
+                oauth2_source(self)?.oauth().authorize_url(redirect_uri, #scopes_value)
             }
 
             /// Finishes the authorization code flow from the URL the browser was redirected to:
             /// checks `state`, exchanges the code, and keeps the token for later calls.
             pub async fn finish_authorization(&self, request: &::provider_runtime::AuthorizationRequest, callback_url: &str) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-                let source = self.oauth2_source()?;
+                let source = oauth2_source(self)?;
                 let token = source.oauth().exchange_callback(request, callback_url).await?;
                 source.set_token(token)
             }
 
             /// Runs the authorization code flow through a loopback redirect on 127.0.0.1
             /// (RFC 8252), for command-line and desktop apps: `open` receives the URL to show.
-            pub async fn authorize_with_loopback(&self #scopes_param, timeout: ::std::time::Duration, open: impl FnOnce(&::provider_runtime::__private::url::Url)) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-                let source = self.oauth2_source()?;
+            pub async fn authorize_with_loopback(&self #scopes_param, timeout: ::std::time::Duration, open: impl ::std::ops::FnOnce(&::provider_runtime::__private::url::Url)) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
+                let source = oauth2_source(self)?;
                 let token = ::provider_runtime::authorize_with_loopback(source.oauth(), #scopes_value, timeout, open).await?;
                 source.set_token(token)
             }
@@ -792,13 +799,13 @@ fn flow_methods(oauth2: &OAuth2) -> TokenStream {
             #[deprecated(note = "the implicit grant is removed in OAuth 2.1 (RFC 9700); use `authorize_url`")]
             pub fn implicit_authorize_url(&self, redirect_uri: &str #scopes_param) -> Result<::provider_runtime::AuthorizationRequest> {
                 #[allow(deprecated)]
-                self.oauth2_source()?.oauth().implicit_authorize_url(redirect_uri, #scopes_value)
+                oauth2_source(self)?.oauth().implicit_authorize_url(redirect_uri, #scopes_value)
             }
 
             /// Reads the token from an implicit-flow redirect (`#access_token=..&state=..`), checking `state`.
             #[deprecated(note = "the implicit grant is removed in OAuth 2.1 (RFC 9700); use `finish_authorization`")]
             pub fn finish_implicit(&self, request: &::provider_runtime::AuthorizationRequest, redirect_url: &str) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-                let source = self.oauth2_source()?;
+                let source = oauth2_source(self)?;
                 #[allow(deprecated)]
                 let token = source.oauth().parse_implicit_redirect(request, redirect_url)?;
                 source.set_token(token)
@@ -806,20 +813,14 @@ fn flow_methods(oauth2: &OAuth2) -> TokenStream {
         }
     });
     quote! {
-        fn oauth2_source(&self) -> Result<&::std::sync::Arc<::provider_runtime::TokenSource>> {
-            self.oauth2.as_ref().ok_or_else(|| {
-                ::provider_runtime::Error::InvalidConfig("this client was built without OAuth 2.0 credentials".to_owned())
-            })
-        }
-
         /// A valid OAuth access token: the cached one, or a renewed one.
         pub async fn token(&self) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-            self.oauth2_source()?.token().await
+            oauth2_source(self)?.token().await
         }
 
         /// Uses `token` (from an earlier session, say) for later calls, saving it in the token store.
         pub fn set_token(&self, token: ::provider_runtime::Token) -> Result<::std::sync::Arc<::provider_runtime::Token>> {
-            self.oauth2_source()?.set_token(token)
+            oauth2_source(self)?.set_token(token)
         }
 
         /// The scopes of the cached token, when the provider listed them.

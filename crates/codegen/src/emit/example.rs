@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::client::oauth2;
-use crate::model::{AuthKind, Grant, Provider};
+use crate::model::{AuthKind, AuthScheme, Grant, Provider};
 
 /// The crate-level docs, as Markdown.
 pub(crate) fn crate_docs(provider: &Provider) -> String {
@@ -63,35 +63,42 @@ fn grant_name(grant: &Grant) -> &'static str {
     }
 }
 
+/// The builder call that gives `scheme` its credentials, e.g. `.api_key("secret")`.
+fn credentials(scheme: &AuthScheme) -> String {
+    let method = &scheme.rust_name;
+    match &scheme.kind {
+        AuthKind::OAuth2(o) if o.allows_confidential_client() => {
+            format!("\n    .{method}(\"client-id\", \"client-secret\")")
+        }
+        AuthKind::OAuth2(_) => {
+            let public = scheme.public_setter.as_ref().unwrap_or(method);
+            format!("\n    .{public}(\"client-id\")")
+        }
+        AuthKind::Basic => format!("\n    .{method}(\"account-id\", \"token\")"),
+        AuthKind::ApiKey { .. } | AuthKind::Bearer => format!("\n    .{method}(\"secret\")"),
+    }
+}
+
 /// The example's code: build a client with the first scheme, then run its main flow.
 fn example(provider: &Provider) -> String {
     let krate = &provider.crate_name;
     let mut builder = format!("let client = {krate}::Client::builder()");
+    // Rust names are written as they are, raw identifiers included (`.r#type(..)`).
     for variable in provider.variables.iter().filter(|v| v.default.is_none()) {
-        let _ = write!(
-            builder,
-            "\n    .{}(\"example.com\")",
-            variable.rust_name.trim_start_matches("r#")
-        );
+        let _ = write!(builder, "\n    .{}(\"example.com\")", variable.rust_name);
     }
     let mut flow = String::new();
     if let Some(scheme) = provider.auth.first() {
-        let method = scheme.rust_name.trim_start_matches("r#");
-        match &scheme.kind {
-            AuthKind::OAuth2(o) => {
-                if o.client_auth == crate::model::ClientAuth::None {
-                    let _ = write!(builder, "\n    .{method}_public(\"client-id\")");
-                } else {
-                    let _ = write!(builder, "\n    .{method}(\"client-id\", \"client-secret\")");
-                }
-                let scopes = if o.scopes.is_empty() { "" } else { ", &[]" };
-                if o.grants.contains(&Grant::Password) {
-                    let _ = write!(
-                        builder,
-                        "\n    .password(\"user@example.com\", \"password\")"
-                    );
-                } else if o.grants.contains(&Grant::AuthorizationCode) {
-                    let _ = write!(
+        builder.push_str(&credentials(scheme));
+        if let AuthKind::OAuth2(o) = &scheme.kind {
+            let scopes = if o.scopes.is_empty() { "" } else { ", &[]" };
+            if o.grants.contains(&Grant::Password) {
+                let _ = write!(
+                    builder,
+                    "\n    .password(\"user@example.com\", \"password\")"
+                );
+            } else if o.grants.contains(&Grant::AuthorizationCode) {
+                let _ = write!(
                         flow,
                         "let request = client.authorize_url(\"https://app.example.com/callback\"{scopes})?;\n\
                          println!(\"open {{}}\", request.url());\n\
@@ -99,17 +106,14 @@ fn example(provider: &Provider) -> String {
                          let callback_url = \"https://app.example.com/callback?code=..&state=..\";\n\
                          client.finish_authorization(&request, callback_url).await?;\n"
                     );
-                }
-            }
-            AuthKind::Basic => {
-                let _ = write!(builder, "\n    .{method}(\"account-id\", \"token\")");
-            }
-            AuthKind::ApiKey { .. } | AuthKind::Bearer => {
-                let _ = write!(builder, "\n    .{method}(\"secret\")");
             }
         }
-        for required in &scheme.requires {
-            let _ = write!(builder, "\n    .{required}(\"secret\")");
+        let required = scheme
+            .requires
+            .iter()
+            .filter_map(|name| provider.auth.iter().find(|s| &s.name == name));
+        for required in required {
+            builder.push_str(&credentials(required));
         }
     }
     builder.push_str("\n    .build()?;\n");
@@ -117,7 +121,7 @@ fn example(provider: &Provider) -> String {
         .operations
         .iter()
         .find(|op| op.path_params.is_empty() && op.query.is_empty() && op.headers.is_empty() && op.body.is_none())
-        .map(|op| format!("let response = client.{}().await?;\nprintln!(\"{{response:?}}\");\n", op.rust_name.trim_start_matches("r#")))
+        .map(|op| format!("let response = client.{}().await?;\nprintln!(\"{{response:?}}\");\n", op.rust_name))
         .unwrap_or_else(|| {
             if oauth2(provider).is_some() {
                 "let token = client.token().await?;\nprintln!(\"expires at {:?}\", token.expires_at());\n".to_owned()

@@ -5,7 +5,10 @@ use quote::{format_ident, quote};
 
 use super::names::{doc_paragraphs, docs, ident};
 use super::types::{struct_item, type_tokens, Wire};
-use crate::model::{Body, Field, Operation, Param, Segment, TypeRef};
+use crate::model::{
+    Body, Field, Operation, Param, Segment, TypeRef, BODY_ARGUMENT, HEADERS_ARGUMENT,
+    QUERY_ARGUMENT,
+};
 
 /// The parameter structs of every operation (`SendSmsQuery`, ...), emitted beside the types.
 pub(crate) fn parameter_structs(operations: &[Operation]) -> TokenStream {
@@ -60,13 +63,13 @@ fn method(op: &Operation) -> TokenStream {
     }
     let mut calls = Vec::new();
     for (struct_name, arg_name, add, params) in [
-        (&op.query_type, "query", "query", &op.query),
-        (&op.headers_type, "headers", "header", &op.headers),
+        (&op.query_type, QUERY_ARGUMENT, "query", &op.query),
+        (&op.headers_type, HEADERS_ARGUMENT, "header", &op.headers),
     ] {
         let Some(struct_name) = struct_name else {
             continue;
         };
-        let arg = format_ident!("{arg_name}");
+        let arg = ident(arg_name);
         let ty = ident(struct_name);
         args.push(quote!(#arg: &#ty));
         calls.extend(params.iter().map(|p| add_param(add, &arg, p)));
@@ -75,13 +78,14 @@ fn method(op: &Operation) -> TokenStream {
         Some(Body::Empty) => calls.push(quote!(let call = call.empty_body();)),
         Some(Body::Json(ty) | Body::Form(ty)) => {
             let ty = type_tokens(ty);
-            args.push(quote!(body: &#ty));
+            let body = ident(BODY_ARGUMENT);
+            args.push(quote!(#body: &#ty));
             let encode = if matches!(op.body, Some(Body::Form(_))) {
                 quote!(form)
             } else {
                 quote!(json)
             };
-            calls.push(quote!(let call = call.#encode(body);));
+            calls.push(quote!(let call = call.#encode(#body);));
         }
         None => {}
     }
@@ -115,8 +119,11 @@ fn method(op: &Operation) -> TokenStream {
         &route,
         &scope_doc,
     ]);
+    // clippy counts `&self` too, and allows seven.
+    let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #doc
+        #allow
         pub async fn #name(&self, #(#args),*) -> Result<#response> {
             let call = self
                 .api

@@ -83,8 +83,9 @@ pub(crate) fn struct_item(
         let wire = &field.wire_name;
         let rename = (serde && field.rust_name.trim_start_matches("r#") != wire)
             .then(|| quote!(#[serde(rename = #wire)]));
-        let optional = (serde && !field.required)
-            .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+        let optional = (serde && !field.required).then(
+            || quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+        );
         quote! {
             #doc
             #rename

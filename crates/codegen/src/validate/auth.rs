@@ -7,7 +7,7 @@ use super::variables::{self, Variables};
 use super::Ctx;
 use crate::diagnostic::{closest, NameKind, Problem};
 use crate::locate::Path;
-use crate::model::{self, AuthKind, OAuth2};
+use crate::model::{self, AuthKind, OAuth2, MAX_LIFETIME_SECS};
 use crate::spec::{self, ApiKeyLocation, AuthType, ClientAuth, Grant, Map, TokenBody};
 
 /// Every scope any oauth2 scheme declares, for operations to refer to by value or by name.
@@ -86,10 +86,17 @@ pub(crate) fn resolve(
                 AuthType::Basic => AuthKind::Basic,
                 AuthType::Bearer => AuthKind::Bearer,
             };
+            let public_setter = match &kind {
+                AuthKind::OAuth2(oauth2) if oauth2.allows_public_client() => Some(
+                    names::rust_ident(&format!("{name} public"), Case::Snake, "scheme"),
+                ),
+                _ => None,
+            };
             model::AuthScheme {
                 name: name.to_owned(),
                 rust_name,
                 variant,
+                public_setter,
                 description: scheme.description.clone(),
                 kind,
                 requires: requires(ctx, &at, name, scheme, schemes),
@@ -210,18 +217,20 @@ fn oauth2(
     let username_field = scheme
         .username_field
         .clone()
-        .unwrap_or_else(|| "username".to_owned());
+        .unwrap_or_else(|| DEFAULT_USERNAME_FIELD.to_owned());
     ctx.non_empty(
         &at.key("username_field"),
         &username_field,
         "`username_field`",
     );
-    if scheme.default_lifetime_secs == Some(0) {
-        let detail = "`default_lifetime_secs` must be at least 1".to_owned();
-        ctx.at_value(
-            &at.key("default_lifetime_secs"),
-            Problem::InvalidValue { detail },
-        );
+    if let Some(secs) = scheme.default_lifetime_secs {
+        if !(1..=MAX_LIFETIME_SECS).contains(&secs) {
+            let problem = Problem::LifetimeOutOfRange {
+                secs,
+                max: MAX_LIFETIME_SECS,
+            };
+            ctx.at_value(&at.key("default_lifetime_secs"), problem);
+        }
     }
     if let Some(header) = &scheme.token_prefix_header {
         ctx.header_value(&at.key("token_prefix_header"), header);
@@ -239,11 +248,35 @@ fn oauth2(
         default_scopes: default_scopes(ctx, at, scheme, declared),
         extra_authorize_params: pairs(scheme.extra_authorize_params.as_ref()),
         extra_token_params: pairs(scheme.extra_token_params.as_ref()),
+        username_argument: username_argument(&username_field),
+        username_env_var_suffix: username_env_var_suffix(&username_field),
         username_field,
         default_lifetime_secs: scheme.default_lifetime_secs,
         token_prefix_header: scheme.token_prefix_header.clone(),
         scopes: scopes(ctx, &at.key("scopes"), declared),
         grants,
+    }
+}
+
+/// The login parameter of the `password` grant when the spec names none.
+const DEFAULT_USERNAME_FIELD: &str = "username";
+
+/// The login argument of the `password` builder method: `username_field` as an identifier,
+/// except where that would be the method's other argument, `password`.
+fn username_argument(username_field: &str) -> String {
+    match names::rust_ident(username_field, Case::Snake, DEFAULT_USERNAME_FIELD) {
+        argument if argument == "password" => DEFAULT_USERNAME_FIELD.to_owned(),
+        argument => argument,
+    }
+}
+
+/// The environment variable (after the crate's prefix) of the login: `username_field`'s, unless
+/// that would be the password's variable.
+fn username_env_var_suffix(username_field: &str) -> String {
+    let fallback = DEFAULT_USERNAME_FIELD.to_ascii_uppercase();
+    match names::shouty(username_field, &fallback) {
+        suffix if suffix == "PASSWORD" => fallback,
+        suffix => suffix,
     }
 }
 

@@ -11,8 +11,9 @@ use crate::model::{
     AuthScheme, Operation, TypeDef, Variable, Webhooks, RESERVED_BUILDER_METHODS, RESERVED_ITEMS,
 };
 
-/// Variables and auth schemes both become `ClientBuilder` methods: they must differ from each
-/// other and from the builder's own methods.
+/// Variables and auth schemes both become `ClientBuilder` methods (a public-client oauth2 scheme
+/// a second one, `oauth2_public`): they must differ from each other and from the builder's own
+/// methods.
 pub(crate) fn check_client_settings(
     ctx: &mut Ctx<'_>,
     root: &Path,
@@ -25,13 +26,16 @@ pub(crate) fn check_client_settings(
         // Clashes between schemes are already reported.
         let _ = settings.claim(&scheme.rust_name, &scheme.name, ctx.key_location(&at));
         let kind = NameKind::AuthScheme;
-        ctx.not_reserved(
-            &at,
-            kind,
-            &scheme.name,
-            &scheme.rust_name,
-            RESERVED_BUILDER_METHODS,
-        );
+        for method in std::iter::once(&scheme.rust_name).chain(&scheme.public_setter) {
+            ctx.not_reserved(&at, kind, &scheme.name, method, RESERVED_BUILDER_METHODS);
+        }
+    }
+    // After every scheme's own name: a clash is reported at the scheme whose setter it is.
+    for scheme in auth {
+        if let Some(public_setter) = &scheme.public_setter {
+            let at = root.key("auth").key(&scheme.name);
+            ctx.claim(&mut settings, public_setter, &scheme.name, &at);
+        }
     }
     for variable in variables {
         let at = root.key("variables").key(&variable.name);

@@ -10,7 +10,10 @@ use super::variables;
 use super::Ctx;
 use crate::diagnostic::{closest, NameKind, Problem};
 use crate::locate::Path;
-use crate::model::{self, Body, Param, Template, TypeRef, RESERVED_CLIENT_METHODS};
+use crate::model::{
+    self, Body, Param, Template, TypeRef, BODY_ARGUMENT, HEADERS_ARGUMENT, QUERY_ARGUMENT,
+    RESERVED_CLIENT_METHODS,
+};
 use crate::spec::{self, BodyFormat, Map};
 
 /// Statuses that count as success when an operation lists none.
@@ -45,6 +48,24 @@ pub(crate) fn resolve(
             let path_params = resolve_params(ctx, Place::Path, &operation.path_params);
             let query = resolve_params(ctx, Place::Query, &operation.query);
             let headers = resolve_params(ctx, Place::Header, &operation.headers);
+            let arguments = [
+                (QUERY_ARGUMENT, "query parameters", !query.is_empty()),
+                (HEADERS_ARGUMENT, "request headers", !headers.is_empty()),
+                (BODY_ARGUMENT, "request body", operation.body.is_some()),
+            ];
+            for param in &path_params {
+                let taken = arguments
+                    .iter()
+                    .find(|(argument, _, present)| *present && param.rust_name == *argument);
+                if let Some((_, holds, _)) = taken {
+                    let problem = Problem::ReservedArgument {
+                        name: param.name.clone(),
+                        rust_name: param.rust_name.clone(),
+                        holds,
+                    };
+                    ctx.at_key(&at.key("path_params").key(&param.name), problem);
+                }
+            }
             let response = operation
                 .response
                 .as_ref()
@@ -58,8 +79,8 @@ pub(crate) fn resolve(
             model::Operation {
                 name: name.to_owned(),
                 rust_name,
-                query_type: (!query.is_empty()).then(|| format!("{type_name}Query")),
-                headers_type: (!headers.is_empty()).then(|| format!("{type_name}Headers")),
+                query_type: (!query.is_empty()).then(|| derived_type(name, "query")),
+                headers_type: (!headers.is_empty()).then(|| derived_type(name, "headers")),
                 type_name,
                 summary: operation.summary.clone(),
                 description: operation.description.clone(),
@@ -79,6 +100,12 @@ pub(crate) fn resolve(
             }
         })
         .collect()
+}
+
+/// The name of a type the generated crate derives from operation `name` (`send_sms` ->
+/// `SendSmsQuery`), converted from words so that keywords need no escape (`self` -> `SelfQuery`).
+fn derived_type(name: &str, suffix: &str) -> String {
+    names::rust_ident(&format!("{name} {suffix}"), Case::UpperCamel, "Op")
 }
 
 /// Where a parameter goes, which decides the types it may have.
@@ -111,9 +138,16 @@ impl Place {
 fn path_template(ctx: &mut Ctx<'_>, at: &Path, operation: &spec::Operation) -> Template {
     let path = at.key("path");
     let text = &operation.path;
+    let leaves = leaves_base(text);
     if !text.starts_with('/') {
         let path_text = text.clone();
         ctx.at_value(&path, Problem::PathWithoutSlash { path: path_text });
+    } else if let Some((offset, reason)) = leaves {
+        let problem = Problem::UnsafeOperationPath {
+            path: text.clone(),
+            reason,
+        };
+        ctx.inside_value(&path, text[..offset].chars().count(), problem);
     }
     let (template, placeholders) = match template::parse(text) {
         Ok(parsed) => parsed,
@@ -127,7 +161,8 @@ fn path_template(ctx: &mut Ctx<'_>, at: &Path, operation: &spec::Operation) -> T
         }
     };
     let filled = format!("https://host{}", template::fill(&template, "1"));
-    if let Err(reason) = url::check(&filled, UrlKind::Endpoint) {
+    let checked = url::check(&filled, UrlKind::Endpoint);
+    if let (Err(reason), None) = (checked, leaves) {
         let url = text.clone();
         ctx.at_value(&path, Problem::InvalidUrl { url, reason });
     }
@@ -149,6 +184,30 @@ fn path_template(ctx: &mut Ctx<'_>, at: &Path, operation: &spec::Operation) -> T
         }
     }
     template
+}
+
+/// Where and why a `/`-rooted path would not stay a plain path below `base_url`: URL parsers
+/// read `//` (and `\`, a `/` to them) as the start of another host, and resolve `.` and `..`
+/// segments (also percent-encoded) away; `?` and `#` would end the path.
+fn leaves_base(path: &str) -> Option<(usize, &'static str)> {
+    if let Some(offset) = path.find(['?', '#']) {
+        return Some((offset, "`?` and `#` end the path"));
+    }
+    if let Some(offset) = path.find('\\') {
+        return Some((offset, "URL parsers read `\\` as `/`"));
+    }
+    if path.starts_with("//") {
+        return Some((0, "a path starting with `//` names another host"));
+    }
+    let mut offset = 0;
+    for segment in path.split('/') {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        if decoded == "." || decoded == ".." {
+            return Some((offset, "`.` and `..` segments are resolved away"));
+        }
+        offset += segment.len() + 1;
+    }
+    None
 }
 
 fn resolve_params(

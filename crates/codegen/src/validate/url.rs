@@ -1,5 +1,9 @@
 //! Syntax checks for the spec's URLs (after placeholders are filled in), strict enough that a
-//! URL that passes here joins and parses at runtime.
+//! URL that passes here joins and parses at runtime: the host is what the `url` crate, which the
+//! runtime uses, accepts as a domain or IP address.
+//!
+//! Credentials travel to the API and auth URLs, so those need TLS (RFC 6749 §3.1 and §3.2, RFC
+//! 9700): plain `http` is accepted only for loopback hosts, where local test servers run.
 
 /// What a URL is for, which decides what may follow its host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -8,7 +12,7 @@ pub(crate) enum UrlKind {
     Base,
     /// An auth endpoint: parameters may be appended to a query, so no fragment.
     Endpoint,
-    /// A link for humans (`docs_url`).
+    /// A link for humans (`docs_url`); the only kind that may use plain `http` for any host.
     Link,
 }
 
@@ -28,6 +32,12 @@ pub(crate) fn check(url: &str, kind: UrlKind) -> Result<(), &'static str> {
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
     check_authority(authority)?;
+    let parsed = url::Url::parse(url).map_err(parse_error)?;
+    if parsed.scheme() == "http" && kind != UrlKind::Link && !is_loopback(&parsed) {
+        return Err(
+            "plain `http` sends credentials in the clear: use `https` (`http` is allowed only for `localhost`, `127.0.0.0/8` and `[::1]`)",
+        );
+    }
     match kind {
         UrlKind::Base if tail.contains(['?', '#']) => {
             Err("a base URL cannot have a query or fragment")
@@ -37,6 +47,27 @@ pub(crate) fn check(url: &str, kind: UrlKind) -> Result<(), &'static str> {
         }
         UrlKind::Endpoint if tail.contains('#') => Err("an endpoint URL cannot have a fragment"),
         _ => Ok(()),
+    }
+}
+
+/// Why the `url` crate refused a URL that passed the checks above, in the spec's words.
+fn parse_error(error: url::ParseError) -> &'static str {
+    match error {
+        url::ParseError::EmptyHost => "it has no host",
+        url::ParseError::InvalidPort => "invalid port",
+        url::ParseError::InvalidIpv4Address => "invalid IPv4 address",
+        url::ParseError::InvalidIpv6Address => "invalid IPv6 address",
+        _ => "invalid host name",
+    }
+}
+
+/// Whether the URL's host is this machine: `localhost`, `127.0.0.0/8` or `[::1]`.
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain == "localhost",
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        None => false,
     }
 }
 
@@ -92,7 +123,11 @@ mod tests {
             "https://api.sms.cx",
             "https://connect.beetexting.com/x",
             "http://127.0.0.1:8080/v3.5",
+            "http://127.8.9.10",
+            "http://localhost:9001/api",
+            "http://[::1]:9001",
             "https://[::1]:9001",
+            "https://10.0.0.1",
         ] {
             assert_eq!(check(url, UrlKind::Base), Ok(()), "{url}");
         }
@@ -104,6 +139,30 @@ mod tests {
             Ok(())
         );
         assert_eq!(check("https://docs.sms.cx/#intro", UrlKind::Link), Ok(()));
+        assert_eq!(check("http://docs.example.com", UrlKind::Link), Ok(()));
+    }
+
+    #[test]
+    fn plain_http_only_reaches_loopback_hosts() {
+        for url in [
+            "http://10.0.0.1",
+            "http://169.254.169.254/latest",
+            "http://api.example.com",
+            "http://localhost.example.com",
+            "http://[::2]",
+        ] {
+            let reason = check(url, UrlKind::Endpoint).err();
+            assert!(reason.is_some_and(|r| r.contains("use `https`")), "{url}");
+        }
+    }
+
+    #[test]
+    fn hosts_are_domains_or_ip_addresses() {
+        let reason = |url: &str| check(url, UrlKind::Base).err();
+        assert_eq!(reason("https://1.2.3.4.5"), Some("invalid IPv4 address"));
+        assert_eq!(reason("https://256.1.1.1"), Some("invalid IPv4 address"));
+        assert_eq!(reason("https://[::g]"), Some("invalid IPv6 address"));
+        assert_eq!(reason("https://0x1.example"), None);
     }
 
     #[test]

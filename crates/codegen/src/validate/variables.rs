@@ -1,5 +1,6 @@
 //! Template variables: every `{placeholder}` in a URL or static header must name one, and every
-//! one must be used, so a typo on either side is caught.
+//! one must be used, so a typo on either side is caught. Defaults and static header values are
+//! held to what the client accepts at run time, so a spec that passes here never fails there.
 
 use std::collections::HashSet;
 
@@ -80,6 +81,7 @@ impl<'s> Variables<'s> {
                 let at = path.key(name);
                 ctx.header_key(&at, name);
                 ctx.claim(&mut names, &name.to_ascii_lowercase(), name, &at);
+                check_header_value(ctx, &at, value);
                 Header {
                     name: name.to_owned(),
                     value: self.template(ctx, &at, value),
@@ -100,6 +102,9 @@ impl<'s> Variables<'s> {
                 if !self.used.contains(name) {
                     let name = name.to_owned();
                     ctx.at_key(&at, Problem::UnusedVariable { name });
+                }
+                if let Some(default) = &variable.default {
+                    check_default(ctx, &at.key("default"), name, default);
                 }
                 Variable {
                     name: name.to_owned(),
@@ -124,6 +129,46 @@ impl<'s> Variables<'s> {
             ctx.inside_value(path, placeholder.offset, problem);
         }
     }
+}
+
+/// Reports the value at `path` unless every character may appear in an HTTP header value (RFC
+/// 9110 §5.5: visible ASCII, spaces and tabs; no line breaks, which would end the header).
+fn check_header_value(ctx: &mut Ctx<'_>, path: &Path, value: &str) {
+    let bad = value
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !(*c == '\t' || c.is_ascii() && !c.is_ascii_control()));
+    if let Some((offset, c)) = bad {
+        let reason = match c {
+            '\r' | '\n' => "it contains a line break",
+            c if c.is_ascii() => "it contains a control character",
+            _ => "it contains a non-ASCII character",
+        };
+        let value = value.to_owned();
+        ctx.inside_value(path, offset, Problem::InvalidHeaderValue { value, reason });
+    }
+}
+
+/// Reports the default at `path` if the client would refuse it as the variable's value: it must
+/// be one host, port or path segment, so no `/ ? # @ \`, whitespace or control characters, and
+/// not empty (the same rule as `provider_runtime::Variables::set`).
+fn check_default(ctx: &mut Ctx<'_>, path: &Path, name: &str, default: &str) {
+    let bad = default.chars().enumerate().find(|(_, c)| {
+        matches!(c, '/' | '?' | '#' | '@' | '\\') || c.is_whitespace() || c.is_control()
+    });
+    let (offset, reason) = match bad {
+        _ if default.is_empty() => (
+            0,
+            "it is empty; omit `default` to make the variable required",
+        ),
+        Some((offset, c)) if c.is_whitespace() || c.is_control() => {
+            (offset, "it contains whitespace or a control character")
+        }
+        Some((offset, _)) => (offset, "it contains `/`, `?`, `#`, `@` or `\\`"),
+        None => return,
+    };
+    let name = name.to_owned();
+    ctx.inside_value(path, offset, Problem::InvalidDefault { name, reason });
 }
 
 /// The stand-in for a template that did not parse.

@@ -6,7 +6,7 @@ use super::types::{self, TypeTable};
 use super::Ctx;
 use crate::diagnostic::{NameKind, Problem};
 use crate::locate::Path;
-use crate::model::{Event, Webhooks};
+use crate::model::{Event, Webhooks, UNKNOWN_EVENT};
 use crate::spec;
 
 /// Resolves the `webhooks` section at `path`.
@@ -33,9 +33,14 @@ pub(crate) fn resolve(
         .iter()
         .map(|(name, event)| {
             let at = events_path.key(name);
-            let rust_name = names::rust_ident(name, Case::UpperCamel, "Event");
+            let rust_name = match names::rust_ident(name, Case::UpperCamel, "Event") {
+                variant if variant == UNKNOWN_EVENT => format!("{variant}_"),
+                variant => variant,
+            };
             ctx.claim(&mut rust_names, &rust_name, name, &at);
-            let payload_type = format!("{rust_name}Event");
+            // From words, so that `Self_` and `Unknown_` give `SelfEvent` and `UnknownEvent`.
+            let payload_type =
+                names::rust_ident(&format!("{name} event"), Case::UpperCamel, "Event");
             let fields_path = at.key("fields");
             if let Some(tag) = &webhooks.tag {
                 if event.fields.contains_key(tag) {
