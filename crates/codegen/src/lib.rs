@@ -10,6 +10,7 @@
 pub mod diagnostic;
 pub mod emit;
 pub mod locate;
+mod markdown;
 pub mod model;
 pub mod render;
 pub mod schema;

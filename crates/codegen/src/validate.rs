@@ -76,9 +76,9 @@ pub fn validate(spec: &Spec, locations: &Locations) -> Result<Provider, Vec<Find
 
     let provider = Provider {
         crate_name: spec.name.clone(),
-        title: spec.title.clone(),
+        title: crate::markdown::prose(&spec.title),
         docs_url: spec.docs_url.clone(),
-        description: spec.description.clone(),
+        description: prose(&spec.description),
         base_url,
         variables,
         headers,
@@ -93,6 +93,11 @@ pub fn validate(spec: &Spec, locations: &Locations) -> Result<Provider, Vec<Find
     } else {
         Err(ctx.findings)
     }
+}
+
+/// A description from the spec, made safe for rustdoc (see [`crate::markdown::prose`]).
+fn prose(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(crate::markdown::prose)
 }
 
 /// Crates that every Rust program can already name; a generated crate must not shadow them.

@@ -1,6 +1,7 @@
 //! `Client` and `ClientBuilder`: template variables, the credentials of each auth scheme the
 //! provider offers (and only those), `from_env`, and the OAuth flows the spec lists.
 
+use crate::markdown::code;
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -105,7 +106,7 @@ fn from_env_doc(provider: &Provider) -> String {
         let default = variable
             .default
             .as_ref()
-            .map(|d| format!(" (default `{d}`)"))
+            .map(|d| format!(" (default {})", code(d)))
             .unwrap_or_default();
         let description = variable.description.as_deref().unwrap_or("").trim();
         lines.push(format!(
@@ -184,11 +185,11 @@ fn builder(provider: &Provider) -> TokenStream {
         let default = v
             .default
             .as_ref()
-            .map(|d| format!("\n\nDefault: `{d}`."))
+            .map(|d| format!("\n\nDefault: {}.", code(d)))
             .unwrap_or_else(|| "\n\nRequired.".to_owned());
         let doc = docs(&format!(
-            "Sets `{{{}}}`: {}{default}",
-            v.name,
+            "Sets {}: {}{default}",
+            code(&format!("{{{}}}", v.name)),
             v.description.as_deref().unwrap_or("").trim()
         ));
         quote! {
@@ -325,8 +326,8 @@ fn oauth_setup(oauth2: &OAuth2) -> TokenStream {
     let password = oauth2.grants.contains(&Grant::Password).then(|| {
         let login = ident(&oauth2.username_argument);
         let doc = docs(&format!(
-            "Signs in with the password grant (RFC 6749 §4.3); the login is sent as `{}`.",
-            oauth2.username_field
+            "Signs in with the password grant (RFC 6749 §4.3); the login is sent as {}.",
+            code(&oauth2.username_field)
         ));
         let scopes = default_scopes(oauth2);
         quote! {
@@ -410,8 +411,8 @@ fn scheme_setter(scheme: &AuthScheme) -> TokenStream {
         }
         AuthKind::ApiKey { location, name } => {
             let place = match location {
-                ApiKeyLocation::Header => format!("header `{name}`"),
-                ApiKeyLocation::Query => format!("query parameter `{name}`"),
+                ApiKeyLocation::Header => format!("header {}", code(name)),
+                ApiKeyLocation::Query => format!("query parameter {}", code(name)),
             };
             let doc = docs(&format!(
                 "Authenticates with an API key, sent in the {place}.{description}"

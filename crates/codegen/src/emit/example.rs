@@ -1,16 +1,19 @@
 //! The crate documentation of a committed crate: what it is, how it authenticates, and a
 //! compiled (`no_run`) example of the provider's main flow.
 
+use crate::markdown::code;
 use std::fmt::Write;
 
 use super::client::oauth2;
+use super::names::doc_lines;
 use crate::model::{AuthKind, AuthScheme, Grant, Provider};
 
 /// The crate-level docs, as Markdown.
 pub(crate) fn crate_docs(provider: &Provider) -> String {
     let mut docs = format!("A typed client of the {} API.\n\n", provider.title);
     if let Some(description) = &provider.description {
-        let _ = write!(docs, "{}\n\n", description.trim());
+        // The description's code blocks must not become doctests beside the example.
+        let _ = write!(docs, "{}\n\n", doc_lines(description.trim()).join("\n"));
     }
     if let Some(url) = &provider.docs_url {
         let _ = write!(docs, "Provider documentation: <{url}>.\n\n");
@@ -22,7 +25,7 @@ pub(crate) fn crate_docs(provider: &Provider) -> String {
                 let grants: Vec<&str> = o.grants.iter().map(grant_name).collect();
                 format!("OAuth 2.0 ({})", grants.join(", "))
             }
-            AuthKind::ApiKey { name, .. } => format!("API key (`{name}`)"),
+            AuthKind::ApiKey { name, .. } => format!("API key ({})", code(name)),
             AuthKind::Basic => "personal access token, sent as HTTP Basic".to_owned(),
             AuthKind::Bearer => "a fixed Bearer token".to_owned(),
         };
@@ -34,7 +37,7 @@ pub(crate) fn crate_docs(provider: &Provider) -> String {
                 scheme
                     .requires
                     .iter()
-                    .map(|r| format!("`{r}`"))
+                    .map(|r| code(r))
                     .collect::<Vec<_>>()
                     .join(", ")
             )

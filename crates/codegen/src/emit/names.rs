@@ -3,6 +3,8 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use crate::markdown::{closes, indentation, opening_fence};
+
 /// An identifier from a resolved Rust name (`r#type` becomes a raw identifier).
 pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
@@ -86,39 +88,6 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
         None => {}
     }
     lines
-}
-
-/// Columns of leading whitespace (a tab counts as 4, as Markdown counts it at a line start).
-fn indentation(line: &str) -> usize {
-    line.chars()
-        .map_while(|c| match c {
-            ' ' => Some(1),
-            '\t' => Some(4),
-            _ => None,
-        })
-        .sum()
-}
-
-/// The marker (three or more backticks or tildes) and info string of a line opening a fenced
-/// code block.
-fn opening_fence(line: &str) -> Option<(&str, &str)> {
-    if indentation(line) > 3 {
-        return None;
-    }
-    let trimmed = line.trim_start();
-    let fence_char = trimmed.chars().next().filter(|c| matches!(c, '`' | '~'))?;
-    let length = trimmed.len() - trimmed.trim_start_matches(fence_char).len();
-    let (marker, info) = trimmed.split_at(length);
-    (length >= 3 && !(fence_char == '`' && info.contains('`'))).then_some((marker, info.trim()))
-}
-
-/// Whether `line` closes a block opened with `marker`: the same character, at least as many.
-fn closes(line: &str, marker: &str) -> bool {
-    let trimmed = line.trim();
-    let fence_char = marker.chars().next().unwrap_or('`');
-    indentation(line) <= 3
-        && trimmed.len() >= marker.len()
-        && trimmed.chars().all(|c| c == fence_char)
 }
 
 /// Whether a fence's info string names a language other than Rust, so rustdoc will not test

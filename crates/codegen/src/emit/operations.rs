@@ -1,5 +1,6 @@
 //! One async method per operation, plus the query-parameter structs they take.
 
+use crate::markdown::code;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -107,12 +108,12 @@ fn method(op: &Operation) -> TokenStream {
             "Required scopes: {}.",
             scopes
                 .iter()
-                .map(|s| format!("`{s}`"))
+                .map(|s| code(s))
                 .collect::<Vec<_>>()
                 .join(", ")
         )
     };
-    let route = format!("`{} {}`", op.method.as_str(), op.path.text);
+    let route = code(&format!("{} {}", op.method.as_str(), op.path.text));
     let doc = doc_paragraphs([
         op.summary.as_str(),
         op.description.as_deref().unwrap_or(""),

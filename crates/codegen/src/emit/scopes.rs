@@ -1,5 +1,6 @@
 //! The `Scope` enum: every scope of the provider, with its wire value.
 
+use crate::markdown::code;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -14,10 +15,10 @@ pub(crate) fn scope_enum(title: &str, scopes: &[Scope]) -> TokenStream {
     let variants: Vec<_> = scopes.iter().map(|s| ident(&s.variant)).collect();
     let values: Vec<&str> = scopes.iter().map(|s| s.value.as_str()).collect();
     let declarations = scopes.iter().zip(&variants).map(|(scope, variant)| {
+        let value = code(&scope.value);
         let doc = docs(&format!(
-            "{}\n\nSent as `{}`.",
-            scope.description.as_deref().unwrap_or(&scope.value),
-            scope.value
+            "{}\n\nSent as {value}.",
+            scope.description.as_deref().unwrap_or(&value),
         ));
         quote!(#doc #variant,)
     });

@@ -1,5 +1,6 @@
 //! Data types: structs with wire names kept, string enums that survive unknown values.
 
+use crate::markdown::code;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -9,7 +10,7 @@ use crate::model::{Field, TypeDef, TypeKind, TypeRef, Variant};
 /// Every type of the spec.
 pub(crate) fn types(defs: &[TypeDef]) -> TokenStream {
     let items = defs.iter().map(|def| {
-        let doc = doc_paragraphs([def.description.as_deref().unwrap_or(&def.name)]);
+        let doc = doc_paragraphs([def.description.as_deref().unwrap_or(&code(&def.name))]);
         match &def.kind {
             TypeKind::Struct { fields } => struct_item(&def.rust_name, &doc, fields, Wire::Json),
             TypeKind::Enum { variants } => enum_item(&def.rust_name, &doc, variants),
@@ -79,7 +80,12 @@ pub(crate) fn struct_item(
     let field_items = fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let ty = field_type(field);
-        let doc = docs(field.description.as_deref().unwrap_or(&field.wire_name));
+        let doc = docs(
+            field
+                .description
+                .as_deref()
+                .unwrap_or(&code(&field.wire_name)),
+        );
         let wire = &field.wire_name;
         let rename = (serde && field.rust_name.trim_start_matches("r#") != wire)
             .then(|| quote!(#[serde(rename = #wire)]));
@@ -138,11 +144,7 @@ fn enum_item(rust_name: &str, doc: &TokenStream, variants: &[Variant]) -> TokenS
     let name = ident(rust_name);
     let declarations = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let doc = docs(
-            v.description
-                .as_deref()
-                .unwrap_or(&format!("`{}`", v.value)),
-        );
+        let doc = docs(v.description.as_deref().unwrap_or(&code(&v.value)));
         quote!(#doc #variant,)
     });
     let to_wire = variants.iter().map(|v| {

@@ -1,5 +1,6 @@
 //! Webhook payloads decoded into one `WebhookEvent` enum that never fails on a new event name.
 
+use crate::markdown::code;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -10,10 +11,10 @@ use crate::model::Webhooks;
 /// The event structs and the `WebhookEvent` enum.
 pub(crate) fn webhooks(title: &str, webhooks: &Webhooks) -> TokenStream {
     let structs = webhooks.events.iter().map(|event| {
+        let name = code(&event.name);
         let doc = docs(&format!(
-            "{}\n\nThe payload of the `{}` webhook event.",
-            event.description.as_deref().unwrap_or(&event.name),
-            event.name
+            "{}\n\nThe payload of the {name} webhook event.",
+            event.description.as_deref().unwrap_or(&name),
         ));
         struct_item(&event.payload_type, &doc, &event.fields, Wire::Json)
     });
@@ -21,8 +22,8 @@ pub(crate) fn webhooks(title: &str, webhooks: &Webhooks) -> TokenStream {
         let variant = ident(&event.rust_name);
         let payload = ident(&event.payload_type);
         let doc = docs(&format!(
-            "`{}`: {}",
-            event.name,
+            "{}: {}",
+            code(&event.name),
             event.description.as_deref().unwrap_or("")
         ));
         quote!(#doc #variant(#payload),)

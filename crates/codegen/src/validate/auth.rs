@@ -2,6 +2,7 @@
 //! URLs and client authentication together, scopes, and `requires` between schemes.
 
 use super::names::{self, Case, Names};
+use super::prose;
 use super::url::UrlKind;
 use super::variables::{self, Variables};
 use super::Ctx;
@@ -97,7 +98,7 @@ pub(crate) fn resolve(
                 rust_name,
                 variant,
                 public_setter,
-                description: scheme.description.clone(),
+                description: prose(&scheme.description),
                 kind,
                 requires: requires(ctx, &at, name, scheme, schemes),
             }
@@ -340,7 +341,7 @@ fn scopes(ctx: &mut Ctx<'_>, path: &Path, declared: &[spec::Scope]) -> Vec<model
             model::Scope {
                 value: scope.value.clone(),
                 variant,
-                description: scope.description.clone(),
+                description: prose(&scope.description),
             }
         })
         .collect()

@@ -3,6 +3,7 @@
 
 use super::auth::ScopeIndex;
 use super::names::{self, Case, Names};
+use super::prose;
 use super::template;
 use super::types::{Shape, TypeTable};
 use super::url::{self, UrlKind};
@@ -82,8 +83,8 @@ pub(crate) fn resolve(
                 query_type: (!query.is_empty()).then(|| derived_type(name, "query")),
                 headers_type: (!headers.is_empty()).then(|| derived_type(name, "headers")),
                 type_name,
-                summary: operation.summary.clone(),
-                description: operation.description.clone(),
+                summary: crate::markdown::prose(&operation.summary),
+                description: prose(&operation.description),
                 method: operation.method,
                 path: path_template(ctx, &at, operation),
                 path_params,
@@ -250,7 +251,7 @@ fn resolve_params(
                 rust_name,
                 ty,
                 required: place == Place::Path || param.required.unwrap_or(false),
-                description: param.description.clone(),
+                description: prose(&param.description),
             }
         })
         .collect()

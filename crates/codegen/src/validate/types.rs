@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::names::{self, Case, Names};
+use super::prose;
 use super::type_expr::{self, Builtin, Expr};
 use super::Ctx;
 use crate::diagnostic::{closest, NameKind, Problem};
@@ -144,7 +145,7 @@ pub(crate) fn resolve(
             TypeDef {
                 name: name.to_owned(),
                 rust_name: names::rust_ident(name, Case::UpperCamel, "Type"),
-                description: def.description.clone(),
+                description: prose(&def.description),
                 kind,
             }
         })
@@ -173,7 +174,7 @@ pub(crate) fn resolve_fields(
                 ty: table.resolve(ctx, &at.key("type"), &field.ty),
                 required: field.required,
                 boxed: false,
-                description: field.description.clone(),
+                description: prose(&field.description),
             }
         })
         .collect()
@@ -217,7 +218,7 @@ fn resolve_variants(
             Variant {
                 value: value.value.clone(),
                 rust_name,
-                description: value.description.clone(),
+                description: prose(&value.description),
             }
         })
         .collect()

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use super::names::{self, Case, Names};
+use super::prose;
 use super::template::{self, Placeholder};
 use super::url::{self, UrlKind};
 use super::Ctx;
@@ -110,7 +111,7 @@ impl<'s> Variables<'s> {
                     name: name.to_owned(),
                     rust_name,
                     env_var_suffix: names::shouty(name, "VAR"),
-                    description: variable.description.clone(),
+                    description: prose(&variable.description),
                     default: variable.default.clone(),
                 }
             })

@@ -2,6 +2,7 @@
 //! names, and fields that do not shadow the tag.
 
 use super::names::{self, Case, Names};
+use super::prose;
 use super::types::{self, TypeTable};
 use super::Ctx;
 use crate::diagnostic::{NameKind, Problem};
@@ -52,13 +53,13 @@ pub(crate) fn resolve(
                 name: name.to_owned(),
                 rust_name,
                 payload_type,
-                description: event.description.clone(),
+                description: prose(&event.description),
                 fields: types::resolve_fields(ctx, table, &fields_path, &event.fields),
             }
         })
         .collect();
     Webhooks {
-        description: webhooks.description.clone(),
+        description: prose(&webhooks.description),
         tag: webhooks.tag.clone(),
         events,
     }
