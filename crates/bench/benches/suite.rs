@@ -1,4 +1,4 @@
-//! `cargo bench -p bench [-- generator|runtime] [--quick]`: runs the sections and prints their
+//! `cargo bench -p bench [-- generator|runtime|lines] [--quick]`: runs the sections and prints their
 //! tables, then every target with PASS or MISS.
 
 use bench::generator::{self, Measurement};
@@ -24,6 +24,13 @@ fn main() {
     let wanted = |name: &str| sections.is_empty() || sections.contains(&name);
 
     let mut targets = Vec::new();
+    // Not part of a full run: the generator section prints the same table, timed.
+    if sections.contains(&"lines") {
+        if let Err(error) = lines_section() {
+            eprintln!("lines section failed: {error}");
+            std::process::exit(1);
+        }
+    }
     if wanted("generator") {
         match generator_section(quick) {
             Ok((found, measured)) => {
@@ -249,16 +256,33 @@ fn generator_section(quick: bool) -> Result<(Vec<Target>, Vec<Measurement>), Str
     Ok((targets, measured))
 }
 
+/// The code-cost table alone, each spec rendered once: `cargo bench -p bench -- lines`.
+fn lines_section() -> Result<(), String> {
+    println!("\n== Generated code cost (lines of Rust per operation), untimed");
+    let seeds = generator::seed_specs().map_err(|e| format!("cannot read specs/: {e}"))?;
+    for (path, source) in seeds {
+        let (operations, lines) = generator::size(&path, &path, &source)?;
+        print_code_cost(&path, operations, lines);
+    }
+    for n in SIZES {
+        let name = synth::crate_name(n);
+        let (operations, lines) = generator::size(&name, &format!("{name}.yaml"), &synth::spec(n))?;
+        print_code_cost(&name, operations, lines);
+    }
+    Ok(())
+}
+
+fn print_code_cost(name: &str, operations: usize, lines: usize) {
+    println!(
+        "{name:<20} {operations:>5} ops {lines:>7} lines {:>7.1} generated lines per operation",
+        lines as f64 / operations.max(1) as f64
+    );
+}
+
 fn code_cost_section(measured: &[Measurement]) {
-    println!("\n== Generated code cost (lines of src/lib.rs per operation)");
+    println!("\n== Generated code cost (lines of Rust per operation)");
     for m in measured {
-        println!(
-            "{:<20} {:>5} ops {:>7} lines {:>7.1} lines/op",
-            m.name,
-            m.operations,
-            m.lines,
-            m.lines_per_operation()
-        );
+        print_code_cost(&m.name, m.operations, m.lines);
     }
     println!(
         "build time of a generated crate: scripts/bench-build.sh [N...] (default 1,000 operations)"

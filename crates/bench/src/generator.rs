@@ -33,7 +33,7 @@ pub struct Measurement {
     pub emit_and_format: Duration,
     /// The rest of `render_crate`: piping the text through the `rustfmt` process.
     pub rustfmt: Duration,
-    /// Lines of the generated `src/lib.rs`.
+    /// Lines of Rust the crate's sources hold ([`rust_lines`]).
     pub lines: usize,
 }
 
@@ -107,16 +107,26 @@ pub fn measure(
         format,
         emit_and_format,
         rustfmt: render.saturating_sub(emit_and_format),
-        lines: lib_rs(&files).lines().count(),
+        lines: rust_lines(&files),
     })
 }
 
-/// The generated `src/lib.rs` among `files`.
-pub fn lib_rs(files: &[GeneratedFile]) -> &str {
+/// Lines of Rust in the generated crate's sources: every `.rs` file, however the generator
+/// splits them.
+pub fn rust_lines(files: &[GeneratedFile]) -> usize {
     files
         .iter()
-        .find(|f| f.path == Path::new("src/lib.rs"))
-        .map_or("", |f| f.contents.as_str())
+        .filter(|f| f.path.extension().is_some_and(|e| e == "rs"))
+        .map(|f| f.contents.lines().count())
+        .sum()
+}
+
+/// Operations and generated lines of `source`, rendered once without timing: the quick way to
+/// the code-cost table (`cargo bench -p bench -- lines`).
+pub fn size(name: &str, spec_path: &str, source: &str) -> Result<(usize, usize), String> {
+    let provider = codegen::parse_str(name, source).map_err(|d| format!("{name}:\n{d}"))?;
+    let files = render_crate(&provider, spec_path).map_err(|e| format!("{name}: {e}"))?;
+    Ok((provider.operations.len(), rust_lines(&files)))
 }
 
 /// The workspace root (two levels above this crate).

@@ -118,6 +118,16 @@ pub struct Provider {
     pub webhooks: Option<Webhooks>,
 }
 
+impl Provider {
+    /// The provider's OAuth 2.0 scheme, if it has one (validation allows at most one).
+    pub fn oauth2(&self) -> Option<(&AuthScheme, &OAuth2)> {
+        self.auth.iter().find_map(|scheme| match &scheme.kind {
+            AuthKind::OAuth2(oauth2) => Some((scheme, oauth2)),
+            _ => None,
+        })
+    }
+}
+
 /// A string with `{placeholder}`s, split so that nothing needs parsing again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
@@ -141,8 +151,9 @@ pub struct Variable {
     pub name: String,
     /// snake_case, for the client's setter.
     pub rust_name: String,
-    /// SHOUTY_SNAKE_CASE, appended to the crate's env-var prefix (e.g. `DOMAIN`).
-    pub env_var_suffix: String,
+    /// The environment variable `from_env` reads it from (`CLOUDCX_DOMAIN`), distinct from
+    /// every other variable's and scheme's.
+    pub env_var: String,
     pub description: Option<String>,
     /// `None`: the variable is required.
     pub default: Option<String>,
@@ -169,8 +180,57 @@ pub struct AuthScheme {
     pub public_setter: Option<String>,
     pub description: Option<String>,
     pub kind: AuthKind,
+    /// The environment variables `from_env` reads for it, distinct from every other
+    /// variable's and scheme's.
+    pub env: SchemeEnv,
     /// Names of the other schemes always sent beside this one.
     pub requires: Vec<String>,
+}
+
+/// The environment variables of a scheme (`SMS_CX_CLIENT_ID`...); the first one selects it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeEnv {
+    OAuth2 {
+        client_id: String,
+        /// Present when a confidential client is allowed.
+        client_secret: Option<String>,
+        /// The login and the password, when the password grant is offered.
+        password: Option<(String, String)>,
+    },
+    /// The key of an API key scheme, or the token of a Bearer scheme.
+    Secret(String),
+    /// The account id and the token of a Basic scheme.
+    Basic { id: String, token: String },
+}
+
+impl SchemeEnv {
+    /// Every variable with what it holds, the selecting one first.
+    pub fn vars(&self) -> Vec<(&str, &'static str)> {
+        match self {
+            SchemeEnv::OAuth2 {
+                client_id,
+                client_secret,
+                password,
+            } => {
+                let mut vars = vec![(client_id.as_str(), "the OAuth client id")];
+                vars.extend(
+                    client_secret
+                        .iter()
+                        .map(|s| (s.as_str(), "the OAuth client secret")),
+                );
+                if let Some((login, password)) = password {
+                    vars.push((login.as_str(), "the login of the password grant"));
+                    vars.push((password.as_str(), "the password of the password grant"));
+                }
+                vars
+            }
+            SchemeEnv::Secret(name) => vec![(name.as_str(), "the secret")],
+            SchemeEnv::Basic { id, token } => vec![
+                (id.as_str(), "the account id of the personal access token"),
+                (token.as_str(), "the personal access token"),
+            ],
+        }
+    }
 }
 
 /// What kind of credential a scheme is, with its settings.
@@ -288,6 +348,10 @@ pub struct Operation {
     /// The response object's field holding the payload that `response` describes.
     pub envelope: Option<String>,
 }
+
+/// The statuses an operation counts as success when its spec lists none; the runtime's
+/// `ApiClient::operation` assumes the same, so generated code names only the others.
+pub const DEFAULT_SUCCESS: [u16; 4] = [200, 201, 202, 204];
 
 /// A path, query or header parameter. `rust_name`s are unique within an operation.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -179,7 +179,8 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
         let mut provider = crate::load(&root.join("sms_cx.yaml")).unwrap();
         provider.title = "A \"quoted\" \\ title\0 with \u{202e} and\nlines".to_owned();
-        let manifest: toml::Table = toml::from_str(&cargo_toml(&provider, "x.yaml", RUNTIME_PATH)).unwrap();
+        let manifest: toml::Table =
+            toml::from_str(&cargo_toml(&provider, "x.yaml", RUNTIME_PATH)).unwrap();
         let description = manifest["package"]["description"].as_str();
         let expected = format!(
             "A typed client of the {} API, generated from x.yaml.",

@@ -50,9 +50,19 @@ pub fn validate(spec: &Spec, locations: &Locations) -> Result<Provider, Vec<Find
         UrlKind::Base,
     );
     let headers = variables.headers(&mut ctx, &root.key("headers"), &spec.headers);
-    let (auth, scopes) = auth::resolve(&mut ctx, &mut variables, &root.key("auth"), &spec.auth);
-    let variables = variables.finish(&mut ctx, &root.key("variables"));
+    // Environment variables are named after the crate: `sms_cx` reads `SMS_CX_CLIENT_ID`.
+    let env_prefix = names::shouty(&spec.name, "CLIENT");
+    let auth_path = root.key("auth");
+    let (auth, scopes) = auth::resolve(
+        &mut ctx,
+        &mut variables,
+        &auth_path,
+        &spec.auth,
+        &env_prefix,
+    );
+    let variables = variables.finish(&mut ctx, &root.key("variables"), &env_prefix);
     generated::check_client_settings(&mut ctx, &root, &variables, &auth);
+    generated::check_env_vars(&mut ctx, &root, &variables, &auth);
 
     let table = TypeTable::declare(&mut ctx, &root.key("types"), &spec.types);
     let types = types::resolve(&mut ctx, &table, &root.key("types"), &spec.types);

@@ -2,6 +2,7 @@
 //! retries within the caller's deadline, one renewal on 401, credential-safe redirects and
 //! typed decoding.
 
+use std::fmt::Display;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION};
@@ -14,8 +15,9 @@ use crate::body::{read_capped, API_BODY_LIMIT};
 use crate::clock;
 use crate::credential::{resolve, Credential, Resolved};
 use crate::error::{excerpt, Error, Result};
+use crate::param::ParamValue;
 use crate::provider_error::ProviderError;
-use crate::request_url::{join, same_origin};
+use crate::request_url::{fill_path, join, same_origin};
 use crate::retry_after::retry_after;
 use crate::transport::Transport;
 
@@ -25,6 +27,9 @@ const MAX_RETRIES: u32 = 2;
 const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
 /// How many redirects a request follows.
 const MAX_REDIRECTS: usize = 5;
+/// The statuses an operation counts as success when its spec lists none (`success` in
+/// docs/spec.md), so generated code passes [`Call::success`] only for the others.
+const OPERATION_SUCCESS: &[u16] = &[200, 201, 202, 204];
 
 /// A provider's API: its base URL, credentials and HTTP transport.
 #[derive(Debug, Clone)]
@@ -120,6 +125,33 @@ impl ApiClient {
             error: None,
         }
     }
+
+    /// Starts an authenticated call to an operation of the provider's spec: `template` is its
+    /// path (`/users/{id}/sessions`), each `{name}` filled in order from `path_params`,
+    /// percent-encoded as one path segment. Success means 200, 201, 202 or 204 unless
+    /// [`Call::success`] says otherwise.
+    ///
+    /// A path parameter that is empty, `.` or `..` would send the call, credentials and all, to
+    /// another endpoint (`/users//sessions`, `/contacts/`): `send` refuses it with
+    /// [`Error::InvalidConfig`] naming the parameter, before any request.
+    pub fn operation(
+        &self,
+        method: Method,
+        template: &str,
+        path_params: &[&dyn Display],
+    ) -> Call<'_> {
+        let call = Call {
+            success: OPERATION_SUCCESS,
+            ..self.request(method, template)
+        };
+        match fill_path(template, path_params) {
+            Ok(path) => Call { path, ..call },
+            Err(error) => Call {
+                error: Some(error),
+                ..call
+            },
+        }
+    }
 }
 
 impl<'a> Call<'a> {
@@ -129,29 +161,34 @@ impl<'a> Call<'a> {
         self
     }
 
-    /// Adds a query parameter when `value` is `Some`.
-    pub fn query_opt(self, name: &str, value: Option<impl ToString>) -> Self {
-        match value {
-            Some(value) => self.query(name, value),
-            None => self,
-        }
-    }
-
-    /// Adds a header; an invalid value makes `send` fail with [`Error::InvalidConfig`].
-    pub fn header(mut self, name: &str, value: impl ToString) -> Self {
-        let value = value.to_string();
-        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-            (Ok(name), Ok(value)) => self.headers.push((name, value)),
-            _ => self.error = Some(Error::InvalidConfig(format!("invalid header `{name}`"))),
+    /// Adds query parameters, each sent as [`ParamValue`] says: `None` not at all, a list once
+    /// per item.
+    pub fn query_params(mut self, params: &[(&str, &dyn ParamValue)]) -> Self {
+        for (name, value) in params {
+            value.each(&mut |text| self.query.push(((*name).to_owned(), text.to_owned())));
         }
         self
     }
 
-    /// Adds a header when `value` is `Some`.
-    pub fn header_opt(self, name: &str, value: Option<impl ToString>) -> Self {
-        match value {
-            Some(value) => self.header(name, value),
-            None => self,
+    /// Adds a header; an invalid value makes `send` fail with [`Error::InvalidConfig`].
+    pub fn header(mut self, name: &str, value: impl ToString) -> Self {
+        self.push_header(name, &value.to_string());
+        self
+    }
+
+    /// Adds headers, each sent as [`ParamValue`] says: `None` not at all, a list once per item.
+    pub fn header_params(mut self, params: &[(&str, &dyn ParamValue)]) -> Self {
+        for (name, value) in params {
+            value.each(&mut |text| self.push_header(name, text));
+        }
+        self
+    }
+
+    /// Adds a header, or keeps the error `send` returns for an invalid one.
+    fn push_header(&mut self, name: &str, value: &str) {
+        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            (Ok(name), Ok(value)) => self.headers.push((name, value)),
+            _ => self.error = Some(Error::InvalidConfig(format!("invalid header `{name}`"))),
         }
     }
 

@@ -8,6 +8,7 @@ use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
 
 use crate::error::{Error, Result};
 use crate::secret::{AccessToken, ApiKey, PersonalAccessToken};
+use crate::sensitive::{bearer, sensitive};
 use crate::source::TokenSource;
 use crate::token::Token;
 
@@ -136,18 +137,4 @@ pub(crate) async fn resolve(credentials: &[Credential]) -> Result<Resolved> {
         }
     }
     Ok(resolved)
-}
-
-/// `Bearer <token>`, always with a capital B whatever the provider's `token_type` said.
-pub(crate) fn bearer(token: &AccessToken) -> Result<HeaderValue> {
-    sensitive(format!("Bearer {}", token.secret()))
-}
-
-/// A header value marked sensitive, so reqwest and hyper never print it.
-pub(crate) fn sensitive(value: String) -> Result<HeaderValue> {
-    let mut value = HeaderValue::try_from(value).map_err(|_| {
-        Error::InvalidConfig("a credential contains characters not allowed in a header".into())
-    })?;
-    value.set_sensitive(true);
-    Ok(value)
 }

@@ -1,7 +1,8 @@
 //! The runtime every generated provider client stands on.
 //!
-//! Generated crates describe a provider as data ([`OAuth2Config`], [`Credential`]s, a base URL
-//! template) and call [`ApiClient`] for each operation. This crate does the rest: token requests
+//! Generated crates describe a provider as data ([`describe::Provider`]), build their clients
+//! with the one [`engine`] through the [surface macros](client), and call [`ApiClient`] for each
+//! operation. This crate does the rest: token requests
 //! for every grant and client authentication style ([`OAuthClient`]), caching and single-flight
 //! renewal ([`TokenSource`]), credential injection that never leaves the provider's origin,
 //! retries, and one [`Error`] type. Secrets are [redacting newtypes](secret).
@@ -13,17 +14,22 @@ mod body;
 mod clock;
 mod config;
 mod credential;
+pub mod describe;
+pub mod engine;
 mod error;
 mod loopback;
 mod oauth;
+mod param;
 mod pkce;
 mod provider_error;
 mod request_url;
 mod retry_after;
 pub mod secret;
-mod setup;
+mod sensitive;
 mod source;
 mod store;
+mod string_enum;
+mod surface;
 mod template;
 mod token;
 mod token_response;
@@ -35,6 +41,7 @@ pub use credential::{ApiKeyLocation, Credential};
 pub use error::{Error, Result};
 pub use loopback::authorize_with_loopback;
 pub use oauth::{AuthorizationRequest, OAuthClient};
+pub use param::ParamValue;
 pub use provider_error::ProviderError;
 pub use request_url::encode_path_segment;
 /// The HTTP method of [`ApiClient::request`] calls.
@@ -43,12 +50,17 @@ pub use secret::{
     AccessToken, ApiKey, AuthorizationCode, ClientSecret, Password, PersonalAccessToken,
     PkceVerifier, RefreshToken,
 };
-pub use setup::{check_schemes, env_var, required_env_var};
 pub use source::{Renewal, TokenSource};
 pub use store::{FileStore, MemoryStore, TokenStore};
+pub use surface::UnknownScope;
 pub use template::Variables;
 pub use token::Token;
 pub use transport::{Transport, DEFAULT_TIMEOUT};
+
+/// The HTTP client underneath, for [`reqwest::ClientBuilder`] settings (proxies, certificates).
+pub use reqwest;
+/// URLs as the flows hand them out.
+pub use url;
 
 /// Re-exports generated code needs, so generated crates depend on this crate alone.
 #[doc(hidden)]

@@ -8,7 +8,7 @@ use url::Url;
 
 use crate::body::{read_capped, TOKEN_BODY_LIMIT};
 use crate::config::{BodyFormat, ClientAuth, OAuth2Config};
-use crate::credential::sensitive;
+use crate::sensitive::sensitive;
 use crate::error::{Error, Result};
 use crate::pkce::{self, State};
 use crate::secret::{AuthorizationCode, ClientSecret, Password, PkceVerifier, RefreshToken};

@@ -1,6 +1,8 @@
 //! Where a call goes: a path relative to the provider's base URL, joined so that the request
 //! (and the credentials it carries) can never leave the base URL's origin or path.
 
+use std::fmt::Display;
+
 use url::Url;
 
 use crate::error::{Error, Result};
@@ -18,6 +20,51 @@ pub fn encode_path_segment(value: &str) -> String {
             .collect::<String>()
             .replace('+', "%20"),
     }
+}
+
+/// `template` (an operation's path, `/users/{id}/sessions`) with each `{name}` replaced by the
+/// next of `values`, percent-encoded as one path segment.
+///
+/// A value that is empty, `.` or `..` is refused with [`Error::InvalidConfig`] naming its
+/// placeholder: it would not fill a segment but change which endpoint the call (and its
+/// credentials) reaches: `/users//sessions`, `/contacts/`, or, resolved away, `/sessions`.
+pub(crate) fn fill_path(template: &str, values: &[&dyn Display]) -> Result<String> {
+    let mut path = String::with_capacity(template.len());
+    let mut values = values.iter();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map(|close| open + close);
+        let Some(close) = close else {
+            return Err(bad_template(template, "has a `{` that is never closed"));
+        };
+        let name = &rest[open + 1..close];
+        let Some(value) = values.next() else {
+            return Err(bad_template(template, "has more placeholders than values"));
+        };
+        let value = value.to_string();
+        let why = match value.as_str() {
+            "" => "is empty",
+            "." | ".." => "is a dot-segment, which URL parsers resolve away",
+            _ => "",
+        };
+        if !why.is_empty() {
+            return Err(Error::InvalidConfig(format!(
+                "the path parameter `{name}` {why}: `{template}` would reach another endpoint; pass the value it names"
+            )));
+        }
+        path.push_str(&rest[..open]);
+        path.push_str(&encode_path_segment(&value));
+        rest = &rest[close + 1..];
+    }
+    if values.next().is_some() {
+        return Err(bad_template(template, "has fewer placeholders than values"));
+    }
+    path.push_str(rest);
+    Ok(path)
+}
+
+fn bad_template(template: &str, why: &str) -> Error {
+    Error::InvalidConfig(format!("the path template `{template}` {why}"))
 }
 
 /// The URL of `path` (with its own `?query`, if any) under `base`, refusing any path that
@@ -104,6 +151,35 @@ mod tests {
         assert_eq!(encode_path_segment(".."), "%2E%2E");
         assert_eq!(encode_path_segment("."), "%2E");
         assert_eq!(encode_path_segment("a..b"), "a..b");
+    }
+
+    #[test]
+    fn templates_are_filled_one_segment_per_value() {
+        let path = fill_path("/a/{x}/b/{y}.json", &[&"p q/r", &7]).unwrap();
+        assert_eq!(path, "/a/p%20q%2Fr/b/7.json");
+        assert_eq!(fill_path("/plain", &[]).unwrap(), "/plain");
+    }
+
+    #[test]
+    fn empty_and_dot_values_are_refused_by_name() {
+        for value in ["", ".", ".."] {
+            let Err(Error::InvalidConfig(message)) =
+                fill_path("/users/{userId}/sessions", &[&value])
+            else {
+                panic!("{value:?} was accepted");
+            };
+            assert!(message.contains("`userId`"), "{message}");
+        }
+        assert!(fill_path("/users/{id}", &[&"..."]).is_ok());
+    }
+
+    #[test]
+    fn templates_and_values_must_agree() {
+        let one: &[&dyn Display] = &[&1];
+        for (template, values) in [("/a/{x}", &[][..]), ("/a", one), ("/a/{x", one)] {
+            let filled = fill_path(template, values);
+            assert!(matches!(filled, Err(Error::InvalidConfig(_))), "{template}");
+        }
     }
 
     #[test]

@@ -1,16 +1,19 @@
-//! Tokens: what the provider said about an access token, how long it stays usable, and the
-//! form it is persisted in.
+//! Tokens: what the provider said about an access token and how long it stays usable. The
+//! form it is persisted in is [`stored`]; the parsing of token responses is `token_response`.
 
 use std::fmt;
 use std::sync::OnceLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderValue;
 use serde_json::{Map, Value};
 
 use crate::clock;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::secret::{AccessToken, RefreshToken};
+
+mod stored;
+pub(crate) use stored::StoredToken;
 
 /// How long before expiry a token counts as stale, at most.
 const MAX_RENEW_MARGIN: Duration = Duration::from_secs(60);
@@ -78,7 +81,7 @@ impl Token {
         if let Some(value) = self.authorization.get() {
             return Ok(value.clone());
         }
-        let value = crate::credential::bearer(&self.access_token)?;
+        let value = crate::sensitive::bearer(&self.access_token)?;
         Ok(self.authorization.get_or_init(|| value).clone())
     }
 
@@ -187,60 +190,4 @@ impl fmt::Debug for RedactedFields<'_> {
 /// spaces (RFC 6750 §2.1 is stricter still; some providers add `:`).
 pub(crate) fn is_sendable(token: &str) -> bool {
     !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic())
-}
-
-/// The persisted form of a token (see [`FileStore`](crate::FileStore)).
-#[derive(serde::Serialize, serde::Deserialize)]
-pub(crate) struct StoredToken {
-    access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    refresh_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    expires_at: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    renew_at: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    scopes: Option<Vec<String>>,
-    #[serde(default)]
-    extra: Map<String, Value>,
-}
-
-fn unix(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
-impl From<&Token> for StoredToken {
-    fn from(token: &Token) -> Self {
-        StoredToken {
-            access_token: token.access_token.secret().to_owned(),
-            refresh_token: token.refresh_token.as_ref().map(|t| t.secret().to_owned()),
-            expires_at: token.expires_at.map(unix),
-            renew_at: token.renew_at.map(unix),
-            scopes: token.scopes.clone(),
-            extra: token.extra.clone(),
-        }
-    }
-}
-
-impl TryFrom<StoredToken> for Token {
-    type Error = Error;
-
-    /// Refuses a stored access token no request could carry (a hand-edited or corrupt file).
-    fn try_from(stored: StoredToken) -> Result<Self> {
-        if !is_sendable(&stored.access_token) {
-            return Err(Error::TokenStore(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "the stored access token contains characters not allowed in a header",
-            )));
-        }
-        Ok(Token {
-            access_token: AccessToken::new(stored.access_token),
-            refresh_token: stored.refresh_token.map(RefreshToken::new),
-            expires_at: stored.expires_at.map(clock::from_unix),
-            renew_at: stored.renew_at.map(clock::from_unix),
-            scopes: stored.scopes,
-            extra: stored.extra,
-            authorization: OnceLock::new(),
-        })
-    }
 }

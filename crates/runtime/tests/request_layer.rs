@@ -555,6 +555,94 @@ async fn a_dot_segment_path_parameter_cannot_reach_another_endpoint() {
 }
 
 #[tokio::test]
+async fn an_empty_or_dot_path_parameter_is_refused_naming_it() {
+    let server = MockServer::start().await;
+    for endpoint in [
+        "/v1/users//sessions",
+        "/v1/users/sessions",
+        "/v1/sessions",
+        "/v1/contacts/",
+    ] {
+        mount_ok(&server, endpoint).await;
+    }
+    let api = api_client_under_v1(&server);
+    let cases = [
+        ("/users/{userId}/sessions", "userId", ""),
+        ("/users/{userId}/sessions", "userId", "."),
+        ("/users/{userId}/sessions", "userId", ".."),
+        ("/contacts/{id}", "id", ""),
+    ];
+    for (template, name, value) in cases {
+        let error = api
+            .operation(Method::DELETE, template, &[&value])
+            .send::<Value>()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidConfig(message) if message.contains(&format!("`{name}`"))),
+            "{template} with {value:?}: {error:?}"
+        );
+    }
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "no request reached another endpoint, with or without credentials"
+    );
+}
+
+#[tokio::test]
+async fn an_operation_sends_each_parameter_in_its_place() {
+    let server = MockServer::start().await;
+    mount_ok(&server, "/v1/users/a%20b%2F..%3F/items/7").await;
+    let api = api_client_under_v1(&server);
+    let tags = vec!["x".to_owned(), "y".to_owned()];
+    api.operation(Method::GET, "/users/{userId}/items/{n}", &[&"a b/..?", &7])
+        .query_params(&[("tag", &tags), ("absent", &None::<i64>), ("limit", &3_i64)])
+        .header_params(&[
+            ("X-Request-Id", &Some("r-1")),
+            ("X-Absent", &None::<String>),
+        ])
+        .send::<Value>()
+        .await
+        .unwrap();
+    let sent = single_request_to(&server, "/v1/users/a%20b%2F..%3F/items/7").await;
+    let query: Vec<_> = sent
+        .url
+        .query_pairs()
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect();
+    assert_eq!(query, ["tag=x", "tag=y", "limit=3", "api_key=key-123"]);
+    assert_eq!(header(&sent, "x-request-id").as_deref(), Some("r-1"));
+    assert_eq!(header(&sent, "x-absent"), None);
+    assert_carries_credentials(&sent);
+}
+
+#[tokio::test]
+async fn an_operation_counts_only_its_success_statuses() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/partial"))
+        .respond_with(ResponseTemplate::new(203).set_body_json(json!({"ok": true})))
+        .mount(&server)
+        .await;
+    let api = api_client_under_v1(&server);
+    let error = api
+        .operation(Method::GET, "/partial", &[])
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Api { status, .. } if status.as_u16() == 203),
+        "{error:?}"
+    );
+    let body: Value = api
+        .operation(Method::GET, "/partial", &[])
+        .success(&[203])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(body, json!({"ok": true}));
+}
+
+#[tokio::test]
 async fn a_request_body_is_never_replayed_to_another_origin() {
     let (api_server, elsewhere) = (MockServer::start().await, MockServer::start().await);
     for status in [307, 308] {

@@ -3,7 +3,7 @@
 //! whole flow (code exchange, API call, 401, refresh, errors).
 //!
 //! The flow runs on a current-thread runtime, so every task it spawns (hyper's connections too)
-//! logs into the subscriber this test installs on its thread. Tests here that log take turns
+//! logs into the subscriber this test installs on its thread. Every test here takes its turn
 //! ([`LOGGING`]): a `tracing` callsite first hit on another thread while the subscriber is being
 //! installed can miss it, and a capture that misses events would prove nothing.
 
@@ -416,6 +416,7 @@ const PROVIDER_SECRET: &str = "extra-SECRET-a11a";
 
 #[tokio::test]
 async fn no_token_response_field_shows_through_any_type_holding_the_token() {
+    let _turn = LOGGING.lock().await;
     let server = MockServer::start().await;
     mount_token_endpoint(
         &server,
@@ -461,6 +462,7 @@ async fn no_token_response_field_shows_through_any_type_holding_the_token() {
 
 #[tokio::test]
 async fn an_authorization_requests_debug_hides_its_state() {
+    let _turn = LOGGING.lock().await;
     let server = MockServer::start().await;
     let oauth = oauth_client(config(&server), "app", Some(CLIENT_SECRET));
     let request = oauth
@@ -476,6 +478,7 @@ async fn an_authorization_requests_debug_hides_its_state() {
 
 #[tokio::test]
 async fn a_failed_token_response_holding_tokens_is_quoted_without_them() {
+    let _turn = LOGGING.lock().await;
     let bodies = [
         json!({"access_token": ACCESS_TOKEN, "error": "invalid_request", "error_description": "try again"}),
         json!({"access_token": ACCESS_TOKEN, "refresh_token": REFRESH_TOKEN, "message": "half issued"}),

@@ -71,6 +71,13 @@ pub enum Problem {
         rust_name: String,
         first: Option<Location>,
     },
+    /// Two variables or schemes that `from_env` would read from one environment variable.
+    EnvVarCollision {
+        name: String,
+        other: String,
+        var: String,
+        first: Option<Location>,
+    },
     /// A type named like a builtin of the type expressions, so it could never be referenced.
     ReservedTypeName { name: String },
     /// A name that becomes one the generated crate defines itself (`Client`, `request`, ...).
@@ -287,6 +294,12 @@ impl fmt::Display for Problem {
                 f,
                 "{kind} `{name}` and {kind} `{other}` both become the Rust name `{rust_name}`"
             ),
+            Problem::EnvVarCollision {
+                name, other, var, ..
+            } => write!(
+                f,
+                "variable or auth scheme `{name}` and variable or auth scheme `{other}` both read the environment variable `{var}`"
+            ),
             Problem::ReservedTypeName { name } => {
                 write!(f, "type name `{name}` is reserved for a builtin type")
             }
@@ -460,7 +473,9 @@ impl Problem {
             Problem::CrateNameTaken { .. } => Some(
                 "choose another `name`: cargo cannot tell two packages of one name apart".to_owned(),
             ),
-            Problem::Duplicate { first, .. } | Problem::NameCollision { first, .. } => {
+            Problem::Duplicate { first, .. }
+            | Problem::NameCollision { first, .. }
+            | Problem::EnvVarCollision { first, .. } => {
                 Some(match first {
                     Some(at) => format!("the other one is at line {}; rename one of them", at.line),
                     None => "rename one of them".to_owned(),

@@ -5,6 +5,7 @@
 //! can be emitted independently, which lets the renderer use every core on large specs.
 
 mod client;
+mod describe;
 mod example;
 mod names;
 mod operations;
@@ -28,22 +29,24 @@ const TYPES_PER_SECTION: usize = 256;
 pub fn sections(provider: &Provider) -> Vec<Section<'_>> {
     let mut sections: Vec<Section<'_>> = vec![
         Box::new(|| {
-            quote! {
-                pub use ::provider_runtime::{
-                    AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore, Method, Password,
-                    PersonalAccessToken, ProviderError, Token, TokenStore,
-                };
-
-                /// The result of every call of this client.
-                pub type Result<T, E = Error> = ::std::result::Result<T, E>;
-            }
-        }),
-        Box::new(|| {
-            let scope_enum = client::oauth2(provider)
+            let description = describe::description(provider);
+            let scope_enum = provider
+                .oauth2()
                 .map(|(_, o)| scopes::scope_enum(&provider.title, &o.scopes))
                 .unwrap_or_default();
-            let client = client::client(provider, operations::methods(&provider.operations));
-            quote!(#scope_enum #client)
+            let client = client::client(provider);
+            let operations = (!provider.operations.is_empty()).then(|| {
+                let methods = operations::methods(&provider.operations);
+                quote! {
+                    // Operations are named by the spec: `new` or `add` are API calls here, not
+                    // constructors or operators, whatever clippy expects of such names.
+                    #[allow(clippy::new_ret_no_self, clippy::should_implement_trait)]
+                    impl Client {
+                        #methods
+                    }
+                }
+            });
+            quote!(#description #scope_enum #client #operations)
         }),
         Box::new(|| operations::parameter_structs(&provider.operations)),
     ];

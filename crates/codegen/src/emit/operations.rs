@@ -1,14 +1,19 @@
 //! One async method per operation, plus the query-parameter structs they take.
+//!
+//! A method is one call chain on the runtime: `ApiClient::operation` fills the spec's path
+//! template (refusing empty and dot-segment values by name), and each parameter struct goes out
+//! as one `(wire name, &field)` list, sent by the runtime's `ParamValue` whatever the field's
+//! shape. Per-operation code thus holds data, not plumbing.
 
 use crate::markdown::code;
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::names::{doc_paragraphs, docs, ident};
 use super::types::{struct_item, type_tokens, Wire};
 use crate::model::{
-    Body, Field, Operation, Param, Segment, TypeRef, BODY_ARGUMENT, HEADERS_ARGUMENT,
-    QUERY_ARGUMENT,
+    Body, Field, Operation, Param, Segment, TypeRef, BODY_ARGUMENT, DEFAULT_SUCCESS,
+    HEADERS_ARGUMENT, QUERY_ARGUMENT,
 };
 
 /// The parameter structs of every operation (`SendSmsQuery`, ...), emitted beside the types.
@@ -53,30 +58,55 @@ pub(crate) fn methods(operations: &[Operation]) -> TokenStream {
 fn method(op: &Operation) -> TokenStream {
     let name = ident(&op.rust_name);
     let method = format_ident!("{}", op.method.as_str());
-    let mut args = Vec::new();
-    for param in &op.path_params {
-        let arg = ident(&param.rust_name);
-        let ty = match param.ty {
-            TypeRef::String => quote!(&str),
-            _ => type_tokens(&param.ty),
-        };
-        args.push(quote!(#arg: #ty));
-    }
+    let mut args: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .map(|param| {
+            let arg = ident(&param.rust_name);
+            let ty = match param.ty {
+                TypeRef::String => quote!(&str),
+                _ => type_tokens(&param.ty),
+            };
+            quote!(#arg: #ty)
+        })
+        .collect();
+    let template = &op.path.text;
+    let path_values = op.path.segments.iter().filter_map(|segment| match segment {
+        Segment::Placeholder(wire) => op.path_params.iter().find(|p| &p.name == wire),
+        Segment::Literal(_) => None,
+    });
+    let path_values = path_values.map(|param| ident(&param.rust_name));
     let mut calls = Vec::new();
+    if !op.scopes.is_empty() {
+        let scopes = &op.scopes;
+        calls.push(quote!(.scopes(&[#(#scopes),*])));
+    }
+    if op.success != DEFAULT_SUCCESS {
+        let success = op.success.iter().map(|s| Literal::u16_unsuffixed(*s));
+        calls.push(quote!(.success(&[#(#success),*])));
+    }
     for (struct_name, arg_name, add, params) in [
-        (&op.query_type, QUERY_ARGUMENT, "query", &op.query),
-        (&op.headers_type, HEADERS_ARGUMENT, "header", &op.headers),
+        (&op.query_type, QUERY_ARGUMENT, "query_params", &op.query),
+        (
+            &op.headers_type,
+            HEADERS_ARGUMENT,
+            "header_params",
+            &op.headers,
+        ),
     ] {
         let Some(struct_name) = struct_name else {
             continue;
         };
-        let arg = ident(arg_name);
-        let ty = ident(struct_name);
+        let (arg, ty, add) = (ident(arg_name), ident(struct_name), format_ident!("{add}"));
         args.push(quote!(#arg: &#ty));
-        calls.extend(params.iter().map(|p| add_param(add, &arg, p)));
+        let pairs = params.iter().map(|param| {
+            let (wire, field) = (&param.name, ident(&param.rust_name));
+            quote!((#wire, &#arg.#field))
+        });
+        calls.push(quote!(.#add(&[#(#pairs),*])));
     }
     match &op.body {
-        Some(Body::Empty) => calls.push(quote!(let call = call.empty_body();)),
+        Some(Body::Empty) => calls.push(quote!(.empty_body())),
         Some(Body::Json(ty) | Body::Form(ty)) => {
             let ty = type_tokens(ty);
             let body = ident(BODY_ARGUMENT);
@@ -86,99 +116,43 @@ fn method(op: &Operation) -> TokenStream {
             } else {
                 quote!(json)
             };
-            calls.push(quote!(let call = call.#encode(#body);));
+            calls.push(quote!(.#encode(#body)));
         }
         None => {}
     }
+    if let Some(field) = &op.envelope {
+        calls.push(quote!(.envelope(#field)));
+    }
     let response = op.response.as_ref().map_or_else(|| quote!(()), type_tokens);
-    let path = path_expression(op);
-    let scopes = &op.scopes;
-    let success = op
-        .success
-        .iter()
-        .map(|status| proc_macro2::Literal::u16_unsuffixed(*status));
-    let envelope = op
-        .envelope
-        .as_ref()
-        .map(|field| quote!(let call = call.envelope(#field);));
-    let scope_doc = if scopes.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "Required scopes: {}.",
-            scopes
-                .iter()
-                .map(|s| code(s))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    let route = code(&format!("{} {}", op.method.as_str(), op.path.text));
-    let doc = doc_paragraphs([
-        op.summary.as_str(),
-        op.description.as_deref().unwrap_or(""),
-        &route,
-        &scope_doc,
-    ]);
+    let doc = method_doc(op);
     // clippy counts `&self` too, and allows seven.
     let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #doc
         #allow
         pub async fn #name(&self, #(#args),*) -> Result<#response> {
-            let call = self
-                .api
-                .request(Method::#method, #path)
-                .scopes(&[#(#scopes),*])
-                .success(&[#(#success),*]);
-            #(#calls)*
-            #envelope
-            call.send().await
+            self.api
+                .operation(Method::#method, #template, &[#(&#path_values),*])
+                #(#calls)*
+                .send()
+                .await
         }
     }
 }
 
-/// `.query(..)` / `.header(..)` for one parameter (repeated for lists, skipped when `None`).
-fn add_param(add: &str, arg: &proc_macro2::Ident, param: &Param) -> TokenStream {
-    let add = format_ident!("{add}");
-    let add_opt = format_ident!("{add}_opt");
-    let field = ident(&param.rust_name);
-    let wire = &param.name;
-    match (&param.ty, param.required) {
-        (TypeRef::List(_), true) => quote! {
-            let call = #arg.#field.iter().fold(call, |call, value| call.#add(#wire, value));
-        },
-        (TypeRef::List(_), false) => quote! {
-            let call = #arg.#field.iter().flatten().fold(call, |call, value| call.#add(#wire, value));
-        },
-        (_, true) => quote!(let call = call.#add(#wire, &#arg.#field);),
-        (_, false) => quote!(let call = call.#add_opt(#wire, #arg.#field.as_ref());),
-    }
-}
-
-/// The request path (a `&str` expression), with path parameters percent-encoded as single segments.
-fn path_expression(op: &Operation) -> TokenStream {
-    let mut format = String::new();
-    let mut values = Vec::new();
-    for segment in &op.path.segments {
-        match segment {
-            Segment::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            Segment::Placeholder(wire) => {
-                let Some(param) = op.path_params.iter().find(|p| &p.name == wire) else {
-                    continue;
-                };
-                format.push_str("{}");
-                let arg = ident(&param.rust_name);
-                values.push(match param.ty {
-                    TypeRef::String => quote!(::provider_runtime::encode_path_segment(#arg)),
-                    _ => quote!(::provider_runtime::encode_path_segment(&#arg.to_string())),
-                });
-            }
-        }
-    }
-    if values.is_empty() {
-        quote!(#format)
+/// Summary, description, route and required scopes, as paragraphs.
+fn method_doc(op: &Operation) -> TokenStream {
+    let scopes = if op.scopes.is_empty() {
+        String::new()
     } else {
-        quote!(&format!(#format, #(#values),*))
-    }
+        let scopes: Vec<String> = op.scopes.iter().map(|s| code(s)).collect();
+        format!("Required scopes: {}.", scopes.join(", "))
+    };
+    let route = code(&format!("{} {}", op.method.as_str(), op.path.text));
+    doc_paragraphs([
+        op.summary.as_str(),
+        op.description.as_deref().unwrap_or(""),
+        &route,
+        &scopes,
+    ])
 }

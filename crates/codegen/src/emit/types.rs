@@ -62,8 +62,8 @@ pub(crate) fn field_type(field: &Field) -> TokenStream {
 pub(crate) enum Wire {
     /// As a JSON (or form) body: serde derives, wire names kept, `None` fields skipped.
     Json,
-    /// Field by field, as query parameters or headers the client method adds one by one: no
-    /// serde code, which would only cost compile time.
+    /// Field by field, as query parameters or headers the client method hands the runtime as a
+    /// `(wire name, &field)` list: no serde code, which would only cost compile time.
     Fields,
 }
 
@@ -89,9 +89,10 @@ pub(crate) fn struct_item(
         let wire = &field.wire_name;
         let rename = (serde && field.rust_name.trim_start_matches("r#") != wire)
             .then(|| quote!(#[serde(rename = #wire)]));
-        let optional = (serde && !field.required).then(
-            || quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
-        );
+        // A missing `Option` field already reads as `None`: only writing needs telling. (Two
+        // attributes, not one: together they pass rustfmt's width and take four lines.)
+        let optional = (serde && !field.required)
+            .then(|| quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")]));
         quote! {
             #doc
             #rename
@@ -139,7 +140,9 @@ pub(crate) fn struct_item(
     }
 }
 
-/// A string enum with `Other(String)` for values added by the provider after generation.
+/// A string enum with `Other(String)` for values added by the provider after generation; its
+/// behaviour (`as_str`, `From<&str>`, `Display`, serde, parameter values) is the runtime's
+/// `string_enum!`, implemented from the table of variants and wire values.
 fn enum_item(rust_name: &str, doc: &TokenStream, variants: &[Variant]) -> TokenStream {
     let name = ident(rust_name);
     let declarations = variants.iter().map(|v| {
@@ -147,15 +150,10 @@ fn enum_item(rust_name: &str, doc: &TokenStream, variants: &[Variant]) -> TokenS
         let doc = docs(v.description.as_deref().unwrap_or(&code(&v.value)));
         quote!(#doc #variant,)
     });
-    let to_wire = variants.iter().map(|v| {
+    let table = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let value = &v.value;
-        quote!(#name::#variant => #value,)
-    });
-    let from_wire = variants.iter().map(|v| {
-        let variant = ident(&v.rust_name);
-        let value = &v.value;
-        quote!(#value => #name::#variant,)
+        quote!(#variant = #value)
     });
     quote! {
         #doc
@@ -165,43 +163,6 @@ fn enum_item(rust_name: &str, doc: &TokenStream, variants: &[Variant]) -> TokenS
             /// A value this client does not know yet, kept as sent.
             Other(::std::string::String),
         }
-
-        impl #name {
-            /// The value on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_wire)*
-                    #name::Other(value) => value,
-                }
-            }
-        }
-
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_wire)*
-                    other => #name::Other(other.to_owned()),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
-            }
-        }
+        ::provider_runtime::string_enum!(#name, [#(#table),*]);
     }
 }

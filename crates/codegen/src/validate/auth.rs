@@ -8,7 +8,7 @@ use super::variables::{self, Variables};
 use super::Ctx;
 use crate::diagnostic::{closest, NameKind, Problem};
 use crate::locate::Path;
-use crate::model::{self, AuthKind, OAuth2, MAX_LIFETIME_SECS};
+use crate::model::{self, AuthKind, OAuth2, SchemeEnv, MAX_LIFETIME_SECS};
 use crate::spec::{self, ApiKeyLocation, AuthType, ClientAuth, Grant, Map, TokenBody};
 
 /// Every scope any oauth2 scheme declares, for operations to refer to by value or by name.
@@ -53,6 +53,7 @@ pub(crate) fn resolve(
     variables: &mut Variables<'_>,
     path: &Path,
     schemes: &Map<spec::AuthScheme>,
+    env_prefix: &str,
 ) -> (Vec<model::AuthScheme>, ScopeIndex) {
     if schemes.is_empty() {
         ctx.at_key(path, Problem::NoAuth);
@@ -93,8 +94,10 @@ pub(crate) fn resolve(
                 ),
                 _ => None,
             };
+            let env = scheme_env(env_prefix, name, &kind);
             model::AuthScheme {
                 name: name.to_owned(),
+                env,
                 rust_name,
                 variant,
                 public_setter,
@@ -105,6 +108,29 @@ pub(crate) fn resolve(
         })
         .collect();
     (resolved, ScopeIndex::from_schemes(schemes))
+}
+
+/// The environment variables of a scheme: `<PREFIX>_CLIENT_ID`.. for OAuth 2.0, otherwise
+/// named after the scheme (`<PREFIX>_API_KEY`, `<PREFIX>_PAT_ID`).
+fn scheme_env(prefix: &str, name: &str, kind: &AuthKind) -> SchemeEnv {
+    let var = |suffix: &str| format!("{prefix}_{}", names::shouty(suffix, "AUTH"));
+    match kind {
+        AuthKind::OAuth2(oauth2) => SchemeEnv::OAuth2 {
+            client_id: var("client_id"),
+            client_secret: oauth2
+                .allows_confidential_client()
+                .then(|| var("client_secret")),
+            password: oauth2
+                .grants
+                .contains(&Grant::Password)
+                .then(|| (var(&oauth2.username_env_var_suffix), var("password"))),
+        },
+        AuthKind::ApiKey { .. } | AuthKind::Bearer => SchemeEnv::Secret(var(name)),
+        AuthKind::Basic => SchemeEnv::Basic {
+            id: var(&format!("{name}_id")),
+            token: var(&format!("{name}_token")),
+        },
+    }
 }
 
 /// Reports keys of other scheme types, and missing keys this type needs.

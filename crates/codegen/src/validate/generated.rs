@@ -1,11 +1,11 @@
 //! Names the generated crate defines itself: spec names must not become them, and the types
 //! it derives from operations and events must not clash with declared ones.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::names::Names;
 use super::Ctx;
-use crate::diagnostic::{NameKind, Problem};
+use crate::diagnostic::{Location, NameKind, Problem};
 use crate::locate::Path;
 use crate::model::{
     AuthScheme, Operation, TypeDef, Variable, Webhooks, RESERVED_BUILDER_METHODS, RESERVED_ITEMS,
@@ -48,6 +48,44 @@ pub(crate) fn check_client_settings(
             &variable.rust_name,
             RESERVED_BUILDER_METHODS,
         );
+    }
+}
+
+/// `from_env` reads each variable and each scheme's credentials from environment variables
+/// named after them: no two may read the same one (a variable `client_id` and an OAuth client
+/// id both `X_CLIENT_ID`). A clash is reported at the later of the two.
+pub(crate) fn check_env_vars(
+    ctx: &mut Ctx<'_>,
+    root: &Path,
+    variables: &[Variable],
+    auth: &[AuthScheme],
+) {
+    let mut taken: HashMap<&str, (&str, Location)> = HashMap::new();
+    let schemes = auth.iter().flat_map(|scheme| {
+        let at = root.key("auth").key(&scheme.name);
+        let vars = scheme.env.vars().into_iter().map(|(var, _)| var);
+        vars.map(move |var| (var, scheme.name.as_str(), at.clone()))
+    });
+    let variables = variables.iter().map(|variable| {
+        let at = root.key("variables").key(&variable.name);
+        (variable.env_var.as_str(), variable.name.as_str(), at)
+    });
+    for (var, name, at) in schemes.chain(variables) {
+        match taken.get(var) {
+            Some((other, first)) if *other != name => {
+                let problem = Problem::EnvVarCollision {
+                    name: name.to_owned(),
+                    other: (*other).to_owned(),
+                    var: var.to_owned(),
+                    first: Some(*first),
+                };
+                ctx.at_key(&at, problem);
+            }
+            Some(_) => {}
+            None => {
+                taken.insert(var, (name, ctx.key_location(&at)));
+            }
+        }
     }
 }
 

@@ -12,13 +12,10 @@ use super::Ctx;
 use crate::diagnostic::{closest, NameKind, Problem};
 use crate::locate::Path;
 use crate::model::{
-    self, Body, Param, Template, TypeRef, BODY_ARGUMENT, HEADERS_ARGUMENT, QUERY_ARGUMENT,
-    RESERVED_CLIENT_METHODS,
+    self, Body, Param, Template, TypeRef, BODY_ARGUMENT, DEFAULT_SUCCESS, HEADERS_ARGUMENT,
+    QUERY_ARGUMENT, RESERVED_CLIENT_METHODS,
 };
 use crate::spec::{self, BodyFormat, Map};
-
-/// Statuses that count as success when an operation lists none.
-const DEFAULT_SUCCESS: [u16; 4] = [200, 201, 202, 204];
 
 /// Resolves the operations under `path`.
 pub(crate) fn resolve(

@@ -92,7 +92,7 @@ impl<'s> Variables<'s> {
     }
 
     /// The resolved variables under `path`; reports those no template used.
-    pub(crate) fn finish(self, ctx: &mut Ctx<'_>, path: &Path) -> Vec<Variable> {
+    pub(crate) fn finish(self, ctx: &mut Ctx<'_>, path: &Path, env_prefix: &str) -> Vec<Variable> {
         let mut names = Names::new(NameKind::Variable);
         self.declared
             .iter()
@@ -110,7 +110,7 @@ impl<'s> Variables<'s> {
                 Variable {
                     name: name.to_owned(),
                     rust_name,
-                    env_var_suffix: names::shouty(name, "VAR"),
+                    env_var: format!("{env_prefix}_{}", names::shouty(name, "VAR")),
                     description: prose(&variable.description),
                     default: variable.default.clone(),
                 }

@@ -1,0 +1,333 @@
+//! The client engine built from hand-written provider descriptions, against a stand-in
+//! provider on 127.0.0.1: every scheme kind sends what it should, `requires` adds the
+//! companion, `from_env` names what is missing, and `build` refuses combinations that cannot
+//! work with a message naming the call to make.
+
+use provider_runtime::describe::{
+    BodyFormat, ClientAuth, Grant, KeyLocation, OAuth2, OAuth2Env, Provider, Scheme, SchemeKind,
+    Variable,
+};
+use provider_runtime::engine::{Builder, Engine};
+use provider_runtime::{Error, Method};
+use serde_json::{json, Value};
+use wiremock::matchers::{body_string_contains, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const OAUTH2: OAuth2 = OAuth2 {
+    authorize_url: Some("https://{host}/authorize"),
+    token_url: "https://{host}/token",
+    refresh_url: None,
+    grants: &[Grant::ClientCredentials, Grant::AuthorizationCode],
+    client_auth: ClientAuth::Form,
+    body_format: BodyFormat::Form,
+    pkce: true,
+    scope_separator: " ",
+    send_scopes: true,
+    scopes: &["read", "write"],
+    default_scopes: &["read"],
+    extra_authorize_params: &[],
+    extra_token_params: &[],
+    username_field: "username",
+    default_lifetime_secs: None,
+    token_prefix_header: Some("X-Region"),
+    public_setter: Some("oauth2_public"),
+    env: OAuth2Env {
+        client_id: "ENGINE_CLIENT_ID",
+        client_secret: Some("ENGINE_CLIENT_SECRET"),
+        password: None,
+    },
+};
+
+/// A provider with every scheme kind; OAuth 2.0 needs the header API key beside it.
+static PROVIDER: Provider = Provider {
+    title: "Engine",
+    base_url: "https://{host}/api",
+    variables: &[Variable {
+        name: "host",
+        setter: "host",
+        env: "ENGINE_HOST",
+        default: None,
+    }],
+    headers: &[("X-Static", "on")],
+    schemes: &[
+        Scheme {
+            setter: "oauth2",
+            kind: SchemeKind::OAuth2(&OAUTH2),
+            requires: &["api_key"],
+        },
+        Scheme {
+            setter: "api_key",
+            kind: SchemeKind::ApiKey {
+                location: KeyLocation::Header,
+                name: "X-Api-Key",
+                env: "ENGINE_API_KEY",
+            },
+            requires: &[],
+        },
+        Scheme {
+            setter: "query_key",
+            kind: SchemeKind::ApiKey {
+                location: KeyLocation::Query,
+                name: "key",
+                env: "ENGINE_QUERY_KEY",
+            },
+            requires: &[],
+        },
+        Scheme {
+            setter: "pat",
+            kind: SchemeKind::Basic {
+                id_env: "ENGINE_PAT_ID",
+                token_env: "ENGINE_PAT_TOKEN",
+            },
+            requires: &[],
+        },
+        Scheme {
+            setter: "token",
+            kind: SchemeKind::Bearer {
+                env: "ENGINE_TOKEN",
+            },
+            requires: &[],
+        },
+    ],
+};
+
+/// A builder pointed at `server` (its `host:port` fills `{host}`, plain http for loopback).
+fn builder(server: &MockServer) -> Builder {
+    let host = server.address().to_string();
+    Builder::new(&PROVIDER)
+        .variable("host", host)
+        .base_url(format!("{}/api", server.uri()))
+        .token_url(format!("{}/token", server.uri()))
+}
+
+async fn ping(engine: &Engine) -> Value {
+    engine
+        .request(Method::GET, "/ping")
+        .send::<Value>()
+        .await
+        .unwrap()
+}
+
+fn refusal(result: Result<Engine, Error>) -> String {
+    match result {
+        Err(Error::InvalidConfig(message)) => message,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+fn ok() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"ok": true}))
+}
+
+#[tokio::test]
+async fn oauth2_sends_its_token_beside_the_required_api_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_string_contains("grant_type=client_credentials"))
+        .and(body_string_contains("scope=read"))
+        .and(body_string_contains("client_secret=secret"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token": "dal:abc", "token_type": "bearer", "expires_in": 3600}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/ping"))
+        .and(header("authorization", "Bearer dal:abc"))
+        .and(header("x-api-key", "key"))
+        .and(header("x-region", "dal"))
+        .and(header("x-static", "on"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let engine = builder(&server)
+        .oauth2("id".into(), Some("secret".into()))
+        .api_key("api_key", "key".into())
+        .build()
+        .unwrap();
+    assert_eq!(ping(&engine).await, json!({"ok": true}));
+    assert_eq!(
+        engine.token().await.unwrap().access_token().secret(),
+        "dal:abc"
+    );
+}
+
+#[tokio::test]
+async fn each_other_scheme_kind_sends_its_credential() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/ping"))
+        .and(query_param("key", "in-query"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/ping"))
+        .and(header("authorization", "Basic YWNjb3VudDpwYXQ="))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/ping"))
+        .and(header("authorization", "Bearer fixed"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let query = builder(&server).api_key("query_key", "in-query".into());
+    let basic = builder(&server).basic("pat", "account".into(), "pat".into());
+    let bearer = builder(&server).bearer("token", "fixed".into());
+    for builder in [query, basic, bearer] {
+        ping(&builder.build().unwrap()).await;
+    }
+}
+
+#[tokio::test]
+async fn the_authorization_code_flow_starts_from_the_description() {
+    let server = MockServer::start().await;
+    let engine = builder(&server)
+        .oauth2_public_for_test()
+        .api_key("api_key", "key".into())
+        .build()
+        .unwrap();
+    let request = engine
+        .authorize_url("http://127.0.0.1:1/cb", &["write"])
+        .unwrap();
+    let url = request.url().as_str();
+    assert!(
+        url.starts_with(&format!("https://{}/authorize?", server.address())),
+        "{url}"
+    );
+    assert!(
+        url.contains("scope=write") && url.contains("code_challenge="),
+        "{url}"
+    );
+}
+
+/// A public client, as a generated `oauth2_public(..)` gives it.
+trait Public {
+    fn oauth2_public_for_test(self) -> Self;
+}
+
+impl Public for Builder {
+    fn oauth2_public_for_test(self) -> Self {
+        self.oauth2("public-id".into(), None)
+    }
+}
+
+#[tokio::test]
+async fn build_refuses_what_cannot_work_naming_the_call() {
+    let server = MockServer::start().await;
+    let cases = [
+        (
+            Builder::new(&PROVIDER).api_key("api_key", "k".into()).build(),
+            "Engine needs `host`: call `.host(..)` or set ENGINE_HOST",
+        ),
+        (
+            builder(&server).build(),
+            "Engine needs credentials: call `.oauth2(..)`, `.oauth2_public(..)`, `.api_key(..)`, `.query_key(..)`, `.pat(..)` or `.token(..)`, or set ENGINE_CLIENT_ID or ENGINE_API_KEY or ENGINE_QUERY_KEY or ENGINE_PAT_ID or ENGINE_TOKEN",
+        ),
+        (
+            builder(&server).oauth2("id".into(), Some("s".into())).build(),
+            "Engine needs an API key beside OAuth 2.0: call `.api_key(..)` or set ENGINE_API_KEY",
+        ),
+        (
+            builder(&server)
+                .pat("a".into(), "t".into())
+                .bearer("token", "t".into())
+                .build(),
+            "choose one way to authenticate with Engine, not `pat` and `token`",
+        ),
+        (
+            builder(&server)
+                .api_key("api_key", "k".into())
+                .client_credentials(Vec::new())
+                .build(),
+            "`.client_credentials(..)` chooses an OAuth 2.0 grant, but no OAuth client was given: call `.oauth2(..)` or `.oauth2_public(..)` too",
+        ),
+        (
+            builder(&server)
+                .oauth2("id".into(), None)
+                .api_key("api_key", "k".into())
+                .client_credentials(Vec::new())
+                .build(),
+            "the client credentials grant needs a client secret: call `.oauth2(client_id, client_secret)`",
+        ),
+    ];
+    for (result, expected) in cases {
+        assert_eq!(refusal(result), expected);
+    }
+}
+
+/// `basic` under its description's setter name, as the generated `pat(..)` calls it.
+trait Pat {
+    fn pat(self, id: String, token: provider_runtime::PersonalAccessToken) -> Self;
+}
+
+impl Pat for Builder {
+    fn pat(self, id: String, token: provider_runtime::PersonalAccessToken) -> Self {
+        self.basic("pat", id, token)
+    }
+}
+
+/// One test for every `from_env` case: the process environment is shared by a binary's tests.
+#[tokio::test]
+async fn from_env_reads_the_described_variables_and_names_what_is_missing() {
+    let vars = [
+        "ENGINE_HOST",
+        "ENGINE_CLIENT_ID",
+        "ENGINE_CLIENT_SECRET",
+        "ENGINE_API_KEY",
+        "ENGINE_QUERY_KEY",
+        "ENGINE_PAT_ID",
+        "ENGINE_PAT_TOKEN",
+        "ENGINE_TOKEN",
+    ];
+    for var in vars {
+        std::env::remove_var(var);
+    }
+    let missing = |result: Result<Builder, Error>| match result {
+        Err(Error::MissingEnv(name)) => name,
+        other => panic!("expected a missing variable, got {other:?}"),
+    };
+    assert_eq!(
+        missing(Builder::new(&PROVIDER).from_env()),
+        "ENGINE_CLIENT_ID or ENGINE_API_KEY or ENGINE_QUERY_KEY or ENGINE_PAT_ID or ENGINE_TOKEN"
+    );
+
+    // The first scheme whose first variable is set; its other variables are then required.
+    std::env::set_var("ENGINE_PAT_ID", "account");
+    assert_eq!(
+        missing(Builder::new(&PROVIDER).from_env()),
+        "ENGINE_PAT_TOKEN"
+    );
+
+    // OAuth 2.0 comes first, with its companion API key; the secret is optional as a public
+    // client is allowed.
+    std::env::set_var("ENGINE_CLIENT_ID", "id");
+    assert_eq!(
+        missing(Builder::new(&PROVIDER).from_env()),
+        "ENGINE_API_KEY"
+    );
+    std::env::set_var("ENGINE_API_KEY", "key");
+    let server = MockServer::start().await;
+    let builder = Builder::new(&PROVIDER).from_env().unwrap();
+    // The variable was not set: `build` names it.
+    assert!(refusal(builder.build()).contains("ENGINE_HOST"));
+    std::env::set_var("ENGINE_HOST", server.address().to_string());
+    let engine = Builder::new(&PROVIDER)
+        .from_env()
+        .unwrap()
+        .base_url(format!("{}/api", server.uri()))
+        .build()
+        .unwrap();
+    let request = engine
+        .authorize_url::<&str>("http://127.0.0.1:1/cb", &[])
+        .unwrap();
+    assert!(request.url().as_str().contains("client_id=id"));
+    for var in vars {
+        std::env::remove_var(var);
+    }
+}
