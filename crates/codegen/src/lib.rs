@@ -1,7 +1,7 @@
 //! Turns provider specs (`specs/<provider>.yaml`) into typed Rust client crates.
 //!
-//! The front end is a pipeline of stages, one module each: [`spec`] deserializes the YAML,
-//! [`locate`] indexes source positions, [`validate`] checks every rule and resolves the
+//! The front end is a pipeline of stages, one module each: [`spec`] deserializes the YAML and,
+//! in the same pass, [`locate`] indexes source positions; [`validate`] checks every rule and resolves the
 //! [`model`] that code generation reads; [`diagnostic`] renders what went wrong, and
 //! [`schema`] describes the format for editors. The back end turns the model into tokens
 //! ([`emit`], shared with the `provider!` macro), then into formatted files ([`render`]);
@@ -21,7 +21,6 @@ pub mod workspace;
 use std::path::Path;
 
 use diagnostic::{Diagnostics, Finding, Problem};
-use locate::Locations;
 
 /// Reads, parses and validates the spec at `path`.
 pub fn load(path: &Path) -> Result<model::Provider, Diagnostics> {
@@ -42,15 +41,7 @@ pub fn parse_str(file_name: &str, source: &str) -> Result<model::Provider, Diagn
     if let Err(finding) = spec::source::check(source) {
         return Err(Diagnostics::new(file_name, source, vec![*finding]));
     }
-    // The position index is a second, independent parse of the source: build it on another
-    // core while serde reads the spec.
-    std::thread::scope(|scope| {
-        let locations = scope.spawn(|| Locations::scan(source));
-        let spec = spec::parse(source);
-        let locations = locations
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        spec.and_then(|spec| validate::validate(&spec, &locations))
-    })
-    .map_err(|findings| Diagnostics::new(file_name, source, findings))
+    spec::parse(source)
+        .and_then(|(spec, locations)| validate::validate(&spec, &locations))
+        .map_err(|findings| Diagnostics::new(file_name, source, findings))
 }

@@ -2,18 +2,15 @@
 //!
 //! serde's data model carries no positions, so the validator, which runs after deserialization,
 //! looks up the position of what it complains about here, by path (`operations.send_sms.path`).
-//! The index comes from yaml-rust2's event stream, whose events each carry a marker. The same pass
-//! finds duplicate keys, which deserializing into maps would otherwise resolve silently, and a
-//! second document, and maps the characters of quoted scalars written with escapes or over
-//! several lines back to where they were written.
+//! The index is built from the same libyaml events the spec is deserialized from, each handed
+//! to a `Scanner` as it is parsed. The same pass finds duplicate keys, which deserializing into
+//! maps would otherwise resolve silently, and a second document, and maps the characters of
+//! quoted scalars written with escapes or over several lines back to where they were written.
 
-use std::collections::HashMap;
-
-use yaml_rust2::parser::Parser;
-use yaml_rust2::scanner::{Marker, TScalarStyle};
-use yaml_rust2::Event;
+use std::collections::hash_map::{Entry, HashMap};
 
 use crate::diagnostic::Location;
+use crate::spec::libyaml::{Event, Mark, Parser, Style};
 use crate::spec::source::without_byte_order_mark;
 
 /// The keys and sequence indexes leading from the document root to a node.
@@ -43,6 +40,11 @@ impl Path {
     /// Item `index` of this sequence node.
     pub fn index(&self, index: usize) -> Path {
         self.key(&index.to_string())
+    }
+
+    /// The key or index this path ends with.
+    fn last_segment(&self) -> &str {
+        self.0.rsplit(SEPARATOR).next().unwrap_or_default()
     }
 
     fn parent(&self) -> Option<Path> {
@@ -117,18 +119,19 @@ const START: Location = Location { line: 1, column: 1 };
 const COMPLEX_KEY: &str = "\u{0}complex key";
 
 impl Locations {
-    /// Indexes the first document of `source`. Stops quietly at a syntax error: serde_yaml
-    /// reports that error, and whatever was indexed before it still serves lookups.
+    /// Indexes the first document of `source` alone, for callers that need positions but not
+    /// the spec. Stops quietly at a syntax error: whatever was indexed before it still serves
+    /// lookups.
     pub fn scan(source: &str) -> Locations {
         let source = without_byte_order_mark(source);
         let mut scanner = Scanner::new(source);
-        let mut parser = Parser::new_from_str(source);
-        while let Ok((event, marker)) = parser.next_token() {
-            if !scanner.on_event(event, marker) {
+        let mut parser = Parser::new(source);
+        while let Ok((event, mark)) = parser.next() {
+            if !scanner.on_event(&event, mark) {
                 break;
             }
         }
-        scanner.locations
+        scanner.finish()
     }
 
     /// Where the value at `path` starts.
@@ -191,39 +194,13 @@ impl Locations {
     }
 }
 
-/// The event walker that fills [`Locations`].
-struct Scanner<'a> {
+/// Fills [`Locations`] from a document's events, one at a time as they are parsed.
+pub(crate) struct Scanner<'a> {
     locations: Locations,
     stack: Vec<Frame>,
-    source: Cursor<'a>,
+    source: &'a str,
     /// Whether the first document has ended.
     ended: bool,
-}
-
-/// A position in the source that only moves forward, as the events' markers do, so that
-/// finding the text at each marker stays linear in the size of the source.
-struct Cursor<'a> {
-    source: &'a str,
-    /// The character index (as markers count) and the byte offset of the position.
-    chars: usize,
-    bytes: usize,
-}
-
-impl<'a> Cursor<'a> {
-    /// The source from character index `target` on.
-    fn from(&mut self, target: usize) -> &'a str {
-        if target < self.chars {
-            (self.chars, self.bytes) = (0, 0);
-        }
-        let rest = &self.source[self.bytes..];
-        let skipped = rest
-            .char_indices()
-            .nth(target - self.chars)
-            .map_or(rest.len(), |(bytes, _)| bytes);
-        self.bytes += skipped;
-        self.chars = target;
-        &self.source[self.bytes..]
-    }
 }
 
 /// An open collection.
@@ -236,7 +213,6 @@ struct Frame {
 
 enum FrameKind {
     Mapping {
-        keys: HashMap<String, Location>,
         /// The key whose value comes next, with its position.
         pending: Option<(String, Location)>,
         /// Whether the first key has moved the mapping's position onto itself.
@@ -255,47 +231,47 @@ enum Slot {
 }
 
 impl<'a> Scanner<'a> {
-    fn new(source: &'a str) -> Scanner<'a> {
+    /// A scanner of `source`, the text (without byte order mark) the events are parsed from.
+    pub(crate) fn new(source: &'a str) -> Scanner<'a> {
         Scanner {
             locations: Locations::default(),
             stack: Vec::new(),
-            source: Cursor {
-                source,
-                chars: 0,
-                bytes: 0,
-            },
+            source,
             ended: false,
         }
     }
 
+    /// What is indexed so far.
+    pub(crate) fn locations(&self) -> &Locations {
+        &self.locations
+    }
+
+    pub(crate) fn finish(self) -> Locations {
+        self.locations
+    }
+
     /// Handles one event; `false` once there is nothing more to index.
-    fn on_event(&mut self, event: Event, marker: Marker) -> bool {
-        let at = Location {
-            line: marker.line(),
-            column: marker.col() + 1,
-        };
+    pub(crate) fn on_event(&mut self, event: &Event, mark: Mark) -> bool {
+        let at = mark.at;
         match event {
-            Event::Scalar(text, style, ..) => {
+            Event::Scalar { value, style, .. } => {
                 let content = match style {
-                    TScalarStyle::Plain => Content::Inline(0),
-                    TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
-                        let double = style == TScalarStyle::DoubleQuoted;
-                        self.quoted(text.clone(), marker, double)
-                    }
-                    TScalarStyle::Literal | TScalarStyle::Folded => Content::Elsewhere,
+                    Style::Plain => Content::Inline(0),
+                    Style::SingleQuoted => self.quoted(value, mark, false),
+                    Style::DoubleQuoted => self.quoted(value, mark, true),
+                    Style::Block => Content::Elsewhere,
                 };
-                self.leaf(Some(&text), at, content);
+                self.leaf(Some(value), at, content);
             }
             Event::Alias(_) => self.leaf(None, at, Content::Elsewhere),
-            Event::MappingStart(..) => self.open(
+            Event::MappingStart { .. } => self.open(
                 at,
                 FrameKind::Mapping {
-                    keys: HashMap::new(),
                     pending: None,
                     located: false,
                 },
             ),
-            Event::SequenceStart(..) => self.open(at, FrameKind::Sequence { next: 0 }),
+            Event::SequenceStart { .. } => self.open(at, FrameKind::Sequence { next: 0 }),
             Event::MappingEnd | Event::SequenceEnd => {
                 if let Some(frame) = self.stack.pop() {
                     self.finished(&frame.slot, None, at);
@@ -307,18 +283,15 @@ impl<'a> Scanner<'a> {
                 return false;
             }
             Event::StreamEnd => return false,
-            Event::Nothing | Event::StreamStart | Event::DocumentStart => {}
+            Event::StreamStart | Event::DocumentStart => {}
         }
         true
     }
 
-    /// Where the characters of a quoted scalar starting (at its quote) at `marker` are.
-    fn quoted(&mut self, text: String, marker: Marker, double: bool) -> Content {
-        let quote = Location {
-            line: marker.line(),
-            column: marker.col() + 1,
-        };
-        let after_quote = self.source.from(marker.index()).get(1..).unwrap_or("");
+    /// Where the characters of a quoted scalar starting (at its quote) at `mark` are.
+    fn quoted(&mut self, text: &str, mark: Mark, double: bool) -> Content {
+        let quote = mark.at;
+        let after_quote = self.source.get(mark.offset + 1..).unwrap_or("");
         // Most quoted scalars are their text verbatim between the quotes.
         let mut raw = after_quote.chars();
         let quote_char = if double { '"' } else { '\'' };
@@ -328,6 +301,7 @@ impl<'a> Scanner<'a> {
             return Content::Inline(1);
         }
         let positions = quoted_positions(after_quote, quote, double);
+        let text = text.to_owned();
         self.locations.mapped.push(MappedScalar { text, positions });
         Content::Mapped(self.locations.mapped.len() - 1)
     }
@@ -379,13 +353,30 @@ impl<'a> Scanner<'a> {
         self.stack.push(Frame { path, slot, kind });
     }
 
+    /// Indexes the node at `path`. A mapping value whose path is indexed already is under a
+    /// repeated key: finding duplicates here costs no second map of every mapping's keys.
     fn record(&mut self, path: Path, key: Option<Location>, value: Location, content: Content) {
         let node = Node {
             key,
             value,
             content,
         };
-        self.locations.nodes.insert(path, node);
+        match self.locations.nodes.entry(path) {
+            Entry::Occupied(mut entry) => {
+                let name = entry.key().last_segment();
+                if let (Some(first), Some(second), false) =
+                    (entry.get().key, key, name == COMPLEX_KEY)
+                {
+                    let key = name.to_owned();
+                    let duplicate = DuplicateKey { key, first, second };
+                    self.locations.duplicates.push(duplicate);
+                }
+                entry.insert(node);
+            }
+            Entry::Vacant(entry) => {
+                entry.insert(node);
+            }
+        }
     }
 
     /// Advances the enclosing collection past a node that just ended.
@@ -394,31 +385,12 @@ impl<'a> Scanner<'a> {
             return;
         };
         match (&mut frame.kind, slot) {
-            (
-                FrameKind::Mapping {
-                    keys,
-                    pending,
-                    located,
-                },
-                Slot::Key,
-            ) => {
+            (FrameKind::Mapping { pending, located }, Slot::Key) => {
                 let key = text.unwrap_or(COMPLEX_KEY).to_owned();
                 if !*located {
                     *located = true;
                     if let Some(node) = self.locations.nodes.get_mut(&frame.path) {
                         node.value = at;
-                    }
-                }
-                if key != COMPLEX_KEY {
-                    match keys.get(&key) {
-                        Some(first) => self.locations.duplicates.push(DuplicateKey {
-                            key: key.clone(),
-                            first: *first,
-                            second: at,
-                        }),
-                        None => {
-                            keys.insert(key.clone(), at);
-                        }
                     }
                 }
                 *pending = Some((key, at));

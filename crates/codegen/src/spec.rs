@@ -4,7 +4,10 @@
 //! that relates one part of a spec to another lives in [`crate::validate`]. The doc comments here
 //! double as the descriptions in `docs/spec.schema.json`, which editors show while a spec is typed.
 
+mod de;
 mod errors;
+mod events;
+pub(crate) mod libyaml;
 mod map;
 mod shorthand;
 pub mod source;
@@ -15,29 +18,34 @@ use serde::{Deserialize, Deserializer};
 
 use crate::diagnostic::{Finding, Problem};
 use crate::locate::Locations;
+use events::Reader;
 pub use map::Map;
 use shorthand::{Shorthand, StringOr};
 
-/// Deserializes `source`, or reports serde's first structural error. A duplicate key is
-/// reported with every other duplicate, at its second occurrence, and a second document at its
-/// start, both found by [`Locations`] (serde names no position for either).
-pub fn parse(source: &str) -> Result<Spec, Vec<Finding>> {
+/// Deserializes `source` and indexes its positions in one pass over its YAML events, or
+/// reports the first problem, at its node. A duplicate key is reported with every other
+/// duplicate in the text, each at its second occurrence.
+pub fn parse(source: &str) -> Result<(Spec, Locations), Vec<Finding>> {
     let source = source::without_byte_order_mark(source);
-    let error = match serde_yaml::from_str::<Spec>(source) {
-        Ok(spec) => return Ok(spec),
-        Err(error) => errors::finding(&error),
-    };
-    if let Problem::Yaml { detail } = &error.problem {
-        // serde_yaml names no position for a second document: the index has it.
-        if detail.contains("more than one document") {
-            let at = Locations::scan(source).second_document();
-            return Err(vec![Finding::new(at, Problem::SecondDocument)]);
+    let mut reader = Reader::new(source);
+    let spec = match Spec::deserialize(de::Deserializer {
+        reader: &mut reader,
+    }) {
+        Ok(spec) => spec,
+        Err(error) if matches!(error.problem(), Problem::DuplicateKey { .. }) => {
+            return Err(duplicates(&reader.duplicates()));
         }
+        Err(error) => return Err(vec![error.into_finding()]),
+    };
+    match reader.finish() {
+        Ok(locations) => Ok((spec, locations)),
+        Err(error) => Err(vec![error.into_finding()]),
     }
-    if !matches!(error.problem, Problem::DuplicateKey { .. }) {
-        return Err(vec![error]);
-    }
-    let duplicates: Vec<Finding> = Locations::scan(source)
+}
+
+/// A finding per repeated key, at its second occurrence.
+fn duplicates(locations: &Locations) -> Vec<Finding> {
+    locations
         .duplicates()
         .iter()
         .map(|duplicate| {
@@ -47,12 +55,7 @@ pub fn parse(source: &str) -> Result<Spec, Vec<Finding>> {
             };
             Finding::new(Some(duplicate.second), problem)
         })
-        .collect();
-    Err(if duplicates.is_empty() {
-        vec![error]
-    } else {
-        duplicates
-    })
+        .collect()
 }
 
 /// A provider spec: one HTTP API, how to authenticate against it, its operations, the types
@@ -556,4 +559,22 @@ pub struct Event {
     /// Payload fields other than the tag.
     #[serde(default)]
     pub fields: Map<Field>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_duplicate_key_is_reported_at_its_repetition() {
+        let source =
+            "name: a\ntypes:\n  A: { fields: { x: { type: T }, x: {} } }\n  A: {}\nname: b\n";
+        let found: Vec<_> = parse(source)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|finding| finding.location.map(|at| (at.line, at.column)))
+            .collect();
+        assert_eq!(found, [Some((3, 34)), Some((4, 3)), Some((5, 1))]);
+    }
 }

@@ -1,75 +1,122 @@
-//! Turns serde_yaml's errors (syntax, unknown keys, wrong types) into [`Problem`]s.
+//! Deserialization errors as [`Problem`]s at the node they concern.
 //!
-//! serde_yaml only exposes a message string and a location, so this reads the message's stable
-//! serde phrasings ("unknown field `x`, expected one of `a`, `b`") back into structured causes,
-//! which is what lets an unknown key get a did-you-mean.
+//! serde reports each cause through its own method of [`serde::de::Error`] (an unknown field
+//! with the fields expected, a missing field, a wrong type), so each becomes its [`Problem`]
+//! variant directly, and an unknown key gets its did-you-mean; the deserializer adds where.
 
+use std::fmt;
+
+use serde::de::{Expected, Unexpected};
+
+use super::libyaml::SyntaxError;
 use crate::diagnostic::{closest, Finding, Location, Problem};
 
-/// The finding for a deserialization error, at serde_yaml's location (start of file if none).
-pub(super) fn finding(error: &serde_yaml::Error) -> Finding {
-    let location = error.location().map(|at| Location {
-        line: at.line(),
-        column: at.column(),
-    });
-    let message = bare_message(&error.to_string(), location);
-    let at = location.unwrap_or(Location { line: 1, column: 1 });
-    Finding::new(Some(at), problem(&message))
-}
+const START: Location = Location { line: 1, column: 1 };
 
-/// The message without serde_yaml's `path: ` prefix and the ` at line L column C` of its own
-/// location, both of which the diagnostic shows in its own way.
-fn bare_message(message: &str, location: Option<Location>) -> String {
-    let message = match message.split_once(": ") {
-        Some((path, rest)) if !path.contains([' ', '`']) => rest,
-        _ => message,
-    };
-    match location {
-        Some(at) => message.replacen(&format!(" at line {} column {}", at.line, at.column), "", 1),
-        None => message.to_owned(),
+/// A problem found while deserializing, located once a node claims it.
+#[derive(Debug)]
+pub struct Error(Box<Finding>);
+
+impl Error {
+    pub(super) fn new(problem: Problem) -> Error {
+        Error(Box::new(Finding::new(None, problem)))
+    }
+
+    pub(super) fn at(problem: Problem, at: Location) -> Error {
+        Error::new(problem).or_at(at)
+    }
+
+    /// This error, at `at` unless a node inside has already located it.
+    pub(super) fn or_at(mut self, at: Location) -> Error {
+        self.0.location.get_or_insert(at);
+        self
+    }
+
+    /// libyaml's syntax error, worded as serde_yaml words it: the context's position is named
+    /// when it is known (libyaml leaves it at the start of the file when not) and differs.
+    pub(super) fn syntax(error: SyntaxError) -> Error {
+        let mut detail = error.problem;
+        if let Some((context, at)) = error.context {
+            detail = format!("{detail}, {context}");
+            if at != error.at && at != START {
+                detail = format!("{detail} at line {} column {}", at.line, at.column);
+            }
+        }
+        Error::at(Problem::Yaml { detail }, error.at)
+    }
+
+    pub(super) fn problem(&self) -> &Problem {
+        &self.0.problem
+    }
+
+    /// The finding, at the start of the file if no node claimed it.
+    pub(super) fn into_finding(self) -> Finding {
+        let mut finding = *self.0;
+        finding.location.get_or_insert(START);
+        finding
     }
 }
 
-fn problem(message: &str) -> Problem {
-    let quoted = backquoted(message);
-    let (first, rest) = match quoted.split_first() {
-        Some((first, rest)) => (first.clone(), rest.to_vec()),
-        None => (String::new(), Vec::new()),
-    };
-    if message.starts_with("unknown field") {
-        Problem::UnknownKey {
-            suggestion: closest(&first, rest.iter().map(String::as_str)),
-            key: first,
-            expected: rest,
-        }
-    } else if message.starts_with("unknown variant") {
-        Problem::UnknownValue {
-            suggestion: closest(&first, rest.iter().map(String::as_str)),
-            value: first,
-            expected: rest,
-        }
-    } else if message.starts_with("missing field") {
-        Problem::MissingKey { key: first }
-    } else if message.starts_with("duplicate field") {
-        Problem::DuplicateKey {
-            key: first,
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.problem.fmt(f)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl serde::de::Error for Error {
+    fn custom<T: fmt::Display>(message: T) -> Error {
+        Error::new(Problem::InvalidValue {
+            detail: message.to_string(),
+        })
+    }
+
+    fn invalid_type(found: Unexpected<'_>, expected: &dyn Expected) -> Error {
+        Error::new(Problem::WrongType {
+            found: plain(&found.to_string()),
+            expected: plain(&expected.to_string()),
+        })
+    }
+
+    fn invalid_value(found: Unexpected<'_>, expected: &dyn Expected) -> Error {
+        Error::new(Problem::InvalidValue {
+            detail: format!("{found}, expected {expected}"),
+        })
+    }
+
+    fn unknown_variant(value: &str, expected: &'static [&'static str]) -> Error {
+        Error::new(Problem::UnknownValue {
+            value: value.to_owned(),
+            expected: owned(expected),
+            suggestion: closest(value, expected.iter().copied()),
+        })
+    }
+
+    fn unknown_field(key: &str, expected: &'static [&'static str]) -> Error {
+        Error::new(Problem::UnknownKey {
+            key: key.to_owned(),
+            expected: owned(expected),
+            suggestion: closest(key, expected.iter().copied()),
+        })
+    }
+
+    fn missing_field(key: &'static str) -> Error {
+        Error::new(Problem::MissingKey {
+            key: key.to_owned(),
+        })
+    }
+
+    fn duplicate_field(key: &'static str) -> Error {
+        Error::new(Problem::DuplicateKey {
+            key: key.to_owned(),
             first: None,
-        }
-    } else if let Some(types) = message.strip_prefix("invalid type: ") {
-        let (found, expected) = types.split_once(", expected ").unwrap_or((types, "?"));
-        Problem::WrongType {
-            found: plain(found),
-            expected: plain(expected),
-        }
-    } else if let Some(detail) = message.strip_prefix("invalid value: ") {
-        Problem::InvalidValue {
-            detail: detail.to_owned(),
-        }
-    } else {
-        Problem::Yaml {
-            detail: message.to_owned(),
-        }
+        })
     }
+}
+
+fn owned(words: &[&str]) -> Vec<String> {
+    words.iter().map(|word| (*word).to_owned()).collect()
 }
 
 /// serde's words for YAML values (`sequence`, `struct Operation`, `u16`) in the spec's terms.
@@ -83,50 +130,22 @@ fn plain(serde_words: &str) -> String {
         "unit value" => "null",
         "u16" => "a whole number from 0 to 65535",
         "u64" => "a whole number of at least 0",
-        "a YAML tag starting with '!'" => "a single value",
         _ => serde_words,
     }
     .to_owned()
 }
 
-/// The `backquoted` words of a serde message, in order.
-fn backquoted(message: &str) -> Vec<String> {
-    message
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_owned)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
+    use serde::de::Error as _;
+
     use super::*;
 
     #[test]
-    fn strips_path_and_position() {
-        let at = Some(Location { line: 5, column: 5 });
-        let message = "ops.a: unknown field `pth`, expected `path` or `x` at line 5 column 5";
-        let syntax = "found unexpected end of stream at line 3 column 1, while scanning a quoted scalar at line 2 column 8";
+    fn unknown_fields_get_a_suggestion() {
+        let error = Error::unknown_field("pth", &["path", "method"]);
         assert_eq!(
-            bare_message(syntax, Some(Location { line: 3, column: 1 })),
-            "found unexpected end of stream, while scanning a quoted scalar at line 2 column 8"
-        );
-        assert_eq!(
-            bare_message(message, at),
-            "unknown field `pth`, expected `path` or `x`"
-        );
-        assert_eq!(
-            bare_message("invalid type: sequence, expected a string", None),
-            "invalid type: sequence, expected a string"
-        );
-    }
-
-    #[test]
-    fn reads_unknown_field_with_suggestion() {
-        let problem = problem("unknown field `pth`, expected one of `path`, `method`");
-        assert_eq!(
-            problem,
+            *error.problem(),
             Problem::UnknownKey {
                 key: "pth".into(),
                 expected: vec!["path".into(), "method".into()],
@@ -136,20 +155,38 @@ mod tests {
     }
 
     #[test]
-    fn reads_wrong_types() {
+    fn wrong_types_are_named_in_spec_terms() {
+        let error = Error::invalid_type(Unexpected::Seq, &"struct Operation");
         assert_eq!(
-            problem("invalid type: sequence, expected a string"),
-            Problem::WrongType {
-                found: "a list".into(),
-                expected: "a string".into()
-            }
-        );
-        assert_eq!(
-            problem("invalid type: sequence, expected struct Operation"),
+            *error.problem(),
             Problem::WrongType {
                 found: "a list".into(),
                 expected: "a mapping (Operation)".into()
             }
+        );
+    }
+
+    #[test]
+    fn the_innermost_location_wins() {
+        let inner = Location { line: 3, column: 5 };
+        let outer = Location { line: 1, column: 1 };
+        let error = Error::missing_field("path").or_at(inner).or_at(outer);
+        assert_eq!(error.into_finding().location, Some(inner));
+    }
+
+    #[test]
+    fn syntax_errors_read_as_before() {
+        let error = Error::syntax(SyntaxError {
+            problem: "did not find expected ',' or '}'".into(),
+            at: Location { line: 6, column: 1 },
+            context: Some((
+                "while parsing a flow mapping".into(),
+                Location { line: 5, column: 8 },
+            )),
+        });
+        assert_eq!(
+            error.to_string(),
+            "invalid YAML: did not find expected ',' or '}', while parsing a flow mapping at line 5 column 8"
         );
     }
 }

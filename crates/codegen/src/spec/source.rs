@@ -1,9 +1,9 @@
 //! Checks on the raw text of a spec, before any YAML parser reads it: its size, its nesting
 //! depth and its characters.
 //!
-//! Both YAML parsers slow down quadratically with nesting depth before their own limits stop
-//! them, and they refuse control characters with a byte offset rather than a line and column;
-//! a linear pass here refuses such input first, at the line and column of the cause.
+//! The YAML parser slows down quadratically with nesting depth, and refuses control characters
+//! with a byte offset rather than a line and column; a linear pass here refuses such input
+//! first, at the line and column of the cause.
 
 use crate::diagnostic::{Finding, Location, Problem};
 
@@ -14,7 +14,7 @@ pub const MAX_BYTES: usize = 4 << 20;
 /// The deepest nesting of collections accepted; the spec format itself needs about 7 levels.
 pub const MAX_DEPTH: usize = 64;
 
-/// The UTF-8 byte order mark some editors write first; YAML parsers would read it as part of
+/// The UTF-8 byte order mark some editors write first; the YAML parser would read it as part of
 /// the first key.
 const BYTE_ORDER_MARK: char = '\u{feff}';
 
@@ -82,7 +82,7 @@ fn check_characters(source: &str) -> Result<(), Box<Finding>> {
 /// Refuses collections nested deeper than [`MAX_DEPTH`], at the indicator that opens one too
 /// deep.
 ///
-/// The YAML tokenizers cannot do this cheaply: inside `[[[[..` every bracket may still start a
+/// The YAML tokenizer cannot do this cheaply: inside `[[[[..` every bracket may still start a
 /// key, so they read ahead to the end of the input, paying for every open level at every token.
 /// This pass reads each character once and counts what opens a collection: a flow `[` or `{`,
 /// a block `- ` or `? ` entry, and a block mapping key at a new indentation. It follows quotes,
