@@ -38,7 +38,8 @@ pub fn check(source: &str) -> Result<(), Box<Finding>> {
 }
 
 /// Why `c` may not appear in a spec's text, if it may not: control characters (other than
-/// line breaks and tabs) break generated source and TOML, and bidirectional-text controls can
+/// line breaks and tabs) break generated source and TOML, Unicode line and paragraph separators
+/// move every later position, and bidirectional-text controls can
 /// make code read differently from how it compiles (rustc denies them in comments and
 /// literals).
 pub fn forbidden(c: char) -> Option<&'static str> {
@@ -48,6 +49,9 @@ pub fn forbidden(c: char) -> Option<&'static str> {
     ];
     if c.is_control() && c != '\n' && c != '\t' {
         Some("control character")
+    } else if matches!(c, '\u{2028}' | '\u{2029}') {
+        // YAML 1.1 (libyaml) counts them as line breaks; editors and diagnostics do not.
+        Some("Unicode line separator")
     } else if BIDI.contains(&c) {
         Some("bidirectional-text control")
     } else {
@@ -230,6 +234,7 @@ mod tests {
     fn locates_forbidden_characters() {
         assert_eq!(at(check("a: 1\nb: x\u{1}y\n")), Some((2, 5)));
         assert_eq!(at(check("a: 1\r\nb: \u{202e}\r\n")), Some((2, 4)));
+        assert_eq!(at(check("a: 'x\u{2029} '\nb: 1\n")), Some((1, 6)));
         assert_eq!(at(check("a: 1\rb: 2\n")), Some((1, 5)));
         assert_eq!(at(check("a: \"tab\tand crlf\"\r\n")), None);
     }
