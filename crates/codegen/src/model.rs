@@ -2,42 +2,30 @@
 //! resolved and every Rust name chosen. It is all the emitter reads, so the emitter makes no
 //! decisions about names or defaults and cannot meet an invalid spec.
 //!
-//! Every `rust_name`/`variant`/`type_name` is a valid Rust identifier: heck-converted, ASCII
-//! only, prefixed when it would start with a digit, and, when it is a keyword, raw (`r#type`) or,
-//! for `self`/`Self`/`super`/`crate`, suffixed (`self_`), as is an event variant that would be the
-//! catch-all `Unknown`. `quote::format_ident!` accepts them all.
+//! Every Rust name is a [`RustName`]: heck-converted, ASCII only, prefixed when it would start
+//! with a digit, and, when it is a keyword, raw (`r#type`) or, for `self`/`Self`/`super`/`crate`,
+//! suffixed (`self_`), as is an event variant that would be the catch-all `Unknown`. Names the
+//! generated crate derives (parameter and payload types, setters, arguments, environment
+//! variables) are chosen and checked for collisions here too.
 //! Collections keep the order of the spec, so the same spec always yields the same model.
+
+mod rust_name;
+
+pub(crate) use rust_name::is_keyword;
+pub use rust_name::RustName;
 
 pub use crate::spec::{ApiKeyLocation, ClientAuth, Grant, Method, TokenBody};
 
-/// Item names every generated crate defines itself (client, builder, scope and webhook enums,
-/// re-exported runtime types): no type or webhook payload may become one. The emitter owns these
-/// names; the validator rejects specs that would collide with them, so keep this in step.
-pub const RESERVED_ITEMS: &[&str] = &[
-    "AccessToken",
-    "ApiKey",
-    "AuthorizationRequest",
-    "Client",
-    "ClientBuilder",
-    "ClientSecret",
-    "Error",
-    "FileStore",
-    "MemoryStore",
-    "Method",
-    "OAuth2Setup",
-    "Password",
-    "PersonalAccessToken",
-    "ProviderError",
-    "Result",
-    "Scope",
-    "Token",
-    "TokenStore",
-    "UnknownScope",
-    "WebhookEvent",
-];
+/// The module of the generated crate that holds the spec's types and the types derived from
+/// operations and events, re-exported at the crate root by a glob. An item the crate root
+/// defines itself (`Client`, `Scope`, `Error`, `Result`, ...) shadows a glob import, so a spec
+/// type of the same name is no clash: it stays reachable as `types::Client`, and generated code
+/// always names spec types through this module. No type name is therefore reserved.
+pub const TYPES_MODULE: RustName = RustName::fixed("types");
 
 /// Public methods of the generated `Client` besides the operations: no operation may become one.
-/// The client's private helpers are free functions, which no spec name can reach.
+/// Reserved whether or not the spec offers the flow a method belongs to, so that adding a grant
+/// to a spec never renames an operation. The client's private helpers live in the runtime.
 pub const RESERVED_CLIENT_METHODS: &[&str] = &[
     "api",
     "authorize_url",
@@ -53,17 +41,15 @@ pub const RESERVED_CLIENT_METHODS: &[&str] = &[
     "token",
 ];
 
-/// Methods and private fields of the generated `ClientBuilder` besides one per variable and per
-/// auth scheme (and [`AuthScheme::public_setter`]): no variable or scheme may become one, since
-/// each becomes both a setter and a field of the builder.
+/// Methods of the generated `ClientBuilder` besides one per variable and per auth scheme (and
+/// [`AuthScheme::public_setter`]): no variable or scheme may become one. Reserved whether or not
+/// the spec offers the flow a method belongs to, like [`RESERVED_CLIENT_METHODS`].
 pub const RESERVED_BUILDER_METHODS: &[&str] = &[
     "authorize_url",
     "base_url",
     "build",
     "client_credentials",
     "from_env",
-    "grant",
-    "http",
     "http_client",
     "password",
     "timeout",
@@ -77,11 +63,11 @@ pub const RESERVED_BUILDER_METHODS: &[&str] = &[
 pub const UNKNOWN_EVENT: &str = "Unknown";
 
 /// The argument of an operation method holding its query parameters (`&SendSmsQuery`).
-pub const QUERY_ARGUMENT: &str = "query";
+pub const QUERY_ARGUMENT: RustName = RustName::fixed("query");
 /// The argument of an operation method holding its request headers (`&SendSmsHeaders`).
-pub const HEADERS_ARGUMENT: &str = "headers";
+pub const HEADERS_ARGUMENT: RustName = RustName::fixed("headers");
 /// The argument of an operation method holding its request body.
-pub const BODY_ARGUMENT: &str = "body";
+pub const BODY_ARGUMENT: RustName = RustName::fixed("body");
 
 /// Crates the generated code names (`::serde::Serialize`, `::provider_runtime::ApiClient`) or
 /// depends on: a generated crate of the same name would shadow or clash with them.
@@ -150,7 +136,7 @@ pub struct Variable {
     /// Name as used in templates.
     pub name: String,
     /// snake_case, for the client's setter.
-    pub rust_name: String,
+    pub rust_name: RustName,
     /// The environment variable `from_env` reads it from (`CLOUDCX_DOMAIN`), distinct from
     /// every other variable's and scheme's.
     pub env_var: String,
@@ -171,13 +157,13 @@ pub struct Header {
 pub struct AuthScheme {
     /// Name as written in the spec (`oauth2`, `api_key`, ...).
     pub name: String,
-    /// snake_case, for methods and fields.
-    pub rust_name: String,
+    /// snake_case, for its builder method.
+    pub rust_name: RustName,
     /// UpperCamelCase, for enum variants and types.
-    pub variant: String,
+    pub variant: RustName,
     /// The builder method for a public client of an oauth2 scheme that allows one
     /// (`oauth2_public`); distinct from every other builder method.
-    pub public_setter: Option<String>,
+    pub public_setter: Option<RustName>,
     pub description: Option<String>,
     pub kind: AuthKind,
     /// The environment variables `from_env` reads for it, distinct from every other
@@ -275,7 +261,7 @@ pub struct OAuth2 {
     pub username_field: String,
     /// snake_case name of the login argument of the `password` builder method, after
     /// `username_field` (`email`); never `password`, the method's other argument.
-    pub username_argument: String,
+    pub username_argument: RustName,
     /// SHOUTY_SNAKE_CASE, appended to the crate's env-var prefix for the login (`EMAIL`); never
     /// `PASSWORD`, the variable of the password itself.
     pub username_env_var_suffix: String,
@@ -308,7 +294,7 @@ pub struct Scope {
     /// The wire value.
     pub value: String,
     /// UpperCamelCase variant name, unique within the scheme.
-    pub variant: String,
+    pub variant: RustName,
     pub description: Option<String>,
 }
 
@@ -318,15 +304,15 @@ pub struct Operation {
     /// Name as written in the spec.
     pub name: String,
     /// snake_case method name.
-    pub rust_name: String,
+    pub rust_name: RustName,
     /// UpperCamelCase, for types named after the operation.
-    pub type_name: String,
+    pub type_name: RustName,
     /// Name of the struct of query parameters (`{type_name}Query`) when there are any;
-    /// distinct from every other type of the generated crate.
-    pub query_type: Option<String>,
+    /// distinct from every other type of the [`TYPES_MODULE`].
+    pub query_type: Option<RustName>,
     /// Name of the struct of request headers (`{type_name}Headers`) when there are any;
-    /// distinct from every other type of the generated crate.
-    pub headers_type: Option<String>,
+    /// distinct from every other type of the [`TYPES_MODULE`].
+    pub headers_type: Option<RustName>,
     pub summary: String,
     pub description: Option<String>,
     pub method: Method,
@@ -358,7 +344,9 @@ pub const DEFAULT_SUCCESS: [u16; 4] = [200, 201, 202, 204];
 pub struct Param {
     /// Name on the wire.
     pub name: String,
-    pub rust_name: String,
+    /// Its field in the parameter struct; for a path parameter, its argument, never one of
+    /// [`QUERY_ARGUMENT`], [`HEADERS_ARGUMENT`] or [`BODY_ARGUMENT`] the method also takes.
+    pub rust_name: RustName,
     pub ty: TypeRef,
     pub required: bool,
     pub description: Option<String>,
@@ -393,7 +381,7 @@ pub enum TypeRef {
     /// A JSON object with string keys and `T` values.
     Map(Box<TypeRef>),
     /// A declared type, by its `rust_name`.
-    Named(String),
+    Named(RustName),
 }
 
 /// A declared type.
@@ -401,8 +389,8 @@ pub enum TypeRef {
 pub struct TypeDef {
     /// Name as written in the spec.
     pub name: String,
-    /// UpperCamelCase, unique among types.
-    pub rust_name: String,
+    /// UpperCamelCase, unique among the types of the [`TYPES_MODULE`].
+    pub rust_name: RustName,
     pub description: Option<String>,
     pub kind: TypeKind,
 }
@@ -426,7 +414,7 @@ pub struct Field {
     /// Name on the wire (what serde renames to).
     pub wire_name: String,
     /// snake_case.
-    pub rust_name: String,
+    pub rust_name: RustName,
     pub ty: TypeRef,
     /// `false`: the Rust field is an `Option`.
     pub required: bool,
@@ -442,7 +430,7 @@ pub struct Variant {
     /// The wire value.
     pub value: String,
     /// UpperCamelCase, unique within the enum, never `Other`.
-    pub rust_name: String,
+    pub rust_name: RustName,
     pub description: Option<String>,
 }
 
@@ -462,11 +450,11 @@ pub struct Webhooks {
 pub struct Event {
     /// The tag's value for this event.
     pub name: String,
-    /// UpperCamelCase variant name, unique among events.
-    pub rust_name: String,
+    /// UpperCamelCase variant name, unique among events, never [`UNKNOWN_EVENT`].
+    pub rust_name: RustName,
     /// Name of the payload struct (`{rust_name}Event`); distinct from every other type of the
-    /// generated crate.
-    pub payload_type: String,
+    /// [`TYPES_MODULE`].
+    pub payload_type: RustName,
     pub description: Option<String>,
     /// Payload fields; none has the tag's wire name.
     pub fields: Vec<Field>,

@@ -20,7 +20,7 @@ mod webhooks;
 
 use crate::diagnostic::{Finding, Location, NameKind, Problem};
 use crate::locate::{Locations, Path};
-use crate::model::{Provider, RESERVED_CRATES};
+use crate::model::{is_keyword, Provider, RustName, RESERVED_CRATES};
 use crate::spec::Spec;
 use names::Names;
 use types::TypeTable;
@@ -124,7 +124,7 @@ fn check_crate_name(ctx: &mut Ctx<'_>, path: &Path, name: &str) {
         {
             Some("it may only contain lowercase letters, digits and `_`")
         }
-        Some(_) if names::is_keyword(name) => Some("it is a Rust keyword"),
+        Some(_) if is_keyword(name) => Some("it is a Rust keyword"),
         Some(_) if BUILTIN_CRATES.contains(&name) => Some("it is the name of a built-in crate"),
         Some(_) if RESERVED_CRATES.contains(&name) => {
             Some("the generated crate depends on or refers to a crate of that name")
@@ -188,14 +188,14 @@ impl Ctx<'_> {
         path: &Path,
         kind: NameKind,
         name: &str,
-        rust_name: &str,
+        rust_name: &RustName,
         reserved: &[&str],
     ) {
-        if reserved.contains(&rust_name.trim_start_matches("r#")) {
+        if reserved.contains(&rust_name.unraw()) {
             let problem = Problem::ReservedName {
                 kind,
                 name: name.to_owned(),
-                rust_name: rust_name.to_owned(),
+                rust_name: rust_name.to_string(),
             };
             self.at_key(path, problem);
         }

@@ -326,6 +326,8 @@ fn check_diagnostics(
             String::new()
         }
     };
+    // A byte order mark is not text: positions and source lines count from after it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Lines end at `\n` for `str::lines`; also at a lone `\r` for YAML 1.2 and most editors;
     // also at NEL, LS and PS for YAML 1.1 (libyaml). Any count will do, as long as a
     // diagnostic's location and its source line agree on it.

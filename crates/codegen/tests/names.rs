@@ -1,13 +1,14 @@
 //! Rust names, class by class: a hostile name is either refused with a diagnostic at its key
 //! that says what to do, or accepted and emitted as code that parses and names nothing twice.
-//! The generated code itself names std items by full paths, and the reserved lists of
-//! `codegen::model` cover every name it defines. (`tests/adversarial/names/*.yaml` holds the
-//! accepted classes packed into specs that CI compiles, doc-tests and lints.)
+//! The generated code itself names std items by full paths, spec types live in a module of their
+//! own, and the reserved lists of `codegen::model` hold exactly the methods no spec name may
+//! become. (`tests/adversarial/specs/*.yaml` holds the accepted classes packed into specs that
+//! CI compiles, doc-tests and lints.)
 
 use std::collections::BTreeSet;
 
 use codegen::model::{
-    AuthKind, Provider, RESERVED_BUILDER_METHODS, RESERVED_CLIENT_METHODS, RESERVED_ITEMS,
+    AuthKind, Provider, RustName, RESERVED_BUILDER_METHODS, RESERVED_CLIENT_METHODS, TYPES_MODULE,
 };
 use proc_macro2::{TokenStream, TokenTree};
 
@@ -136,6 +137,36 @@ fn types_may_be_named_like_prelude_items() {
     assert_eq!(provider.types.len(), names.len() + 1);
 }
 
+#[test]
+fn types_may_be_named_like_the_clients_own_items() {
+    let names = [
+        "Client",
+        "ClientBuilder",
+        "Scope",
+        "Error",
+        "Result",
+        "Method",
+        "Token",
+        "WebhookEvent",
+        "UnknownScope",
+        "FileStore",
+    ];
+    let fields: String = names
+        .iter()
+        .map(|name| format!("      f{name}: {{ type: {name} }}\n"))
+        .collect();
+    let types: String = names
+        .iter()
+        .map(|name| format!("  {name}: {{ fields: {{ x: {{ type: string }} }} }}\n"))
+        .collect();
+    let yaml = with(&format!(
+        "operations:\n  get: {{ summary: A, method: GET, path: /a, response: Client }}\ntypes:\n  All:\n    fields:\n{fields}{types}"
+    ));
+    let (_, code) = accepted(&yaml);
+    assert!(code.contains("pub mod types {"), "{code}");
+    assert!(code.contains("-> Result<types::Client>"), "{code}");
+}
+
 /// Identifiers of std items the generated code names without a path: a spec type of the same
 /// name would take their place. Derives are macros, and `Some`/`Ok`/... values, both out of
 /// reach of type names.
@@ -249,112 +280,126 @@ error: Thing
 ";
 
 #[test]
-fn reserved_lists_hold_every_name_the_generated_crate_defines() {
+fn the_types_module_holds_only_spec_and_derived_types() {
     let provider = codegen::parse_str("full.yaml", FULL).unwrap_or_else(|d| panic!("{d}"));
     let file: syn::File = syn::parse2(codegen::emit::items(&provider)).unwrap();
+    let module = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == TYPES_MODULE.as_str() => {
+                module.content.as_ref()
+            }
+            _ => None,
+        })
+        .expect("a types module");
 
-    let mut spec_types: BTreeSet<&str> = provider
+    let mut expected: BTreeSet<&str> = provider
         .types
         .iter()
         .map(|t| t.rust_name.as_str())
         .collect();
     for op in &provider.operations {
-        spec_types.extend(
+        expected.extend(
             op.query_type
                 .iter()
                 .chain(&op.headers_type)
-                .map(String::as_str),
+                .map(RustName::as_str),
         );
     }
     let events = provider.webhooks.iter().flat_map(|w| &w.events);
-    spec_types.extend(events.map(|e| e.payload_type.as_str()));
-    let operations: BTreeSet<&str> = provider
-        .operations
+    expected.extend(events.map(|e| e.payload_type.as_str()));
+    let defined: BTreeSet<String> = module
+        .1
         .iter()
-        .map(|o| o.rust_name.as_str())
+        .filter_map(|item| match item {
+            syn::Item::Struct(item) => Some(item.ident.to_string()),
+            syn::Item::Enum(item) => Some(item.ident.to_string()),
+            syn::Item::Impl(_) | syn::Item::Macro(_) => None,
+            other => panic!(
+                "the types module defines more than types: {}",
+                quote::ToTokens::to_token_stream(other)
+            ),
+        })
         .collect();
-    let mut settings: BTreeSet<&str> = provider
-        .variables
-        .iter()
-        .map(|v| v.rust_name.as_str())
-        .collect();
-    for scheme in &provider.auth {
-        settings.extend(
-            std::iter::once(&scheme.rust_name)
-                .chain(&scheme.public_setter)
-                .map(String::as_str),
-        );
-    }
+    let expected: BTreeSet<String> = expected.into_iter().map(str::to_owned).collect();
+    assert_eq!(defined, expected);
+}
 
-    let mut unlisted = Vec::new();
-    let mut check = |what: &str, name: String, spec: &BTreeSet<&str>, reserved: &[&str]| {
-        if !spec.contains(name.as_str()) && !reserved.contains(&name.as_str()) {
-            unlisted.push(format!("{what} `{name}`"));
-        }
-    };
-    for item in &file.items {
-        // Types share the crate root's type namespace with the spec's types; functions and
-        // values do not.
-        let type_names: Vec<String> = match item {
-            syn::Item::Struct(item) => vec![item.ident.to_string()],
-            syn::Item::Enum(item) => vec![item.ident.to_string()],
-            syn::Item::Type(item) => vec![item.ident.to_string()],
-            syn::Item::Trait(item) => vec![item.ident.to_string()],
-            syn::Item::Use(item) => use_names(&item.tree),
-            _ => Vec::new(),
+/// The methods of `impl Client` and `impl ClientBuilder` blocks in `tokens` (a file, or a
+/// `macro_rules!` body), by type.
+fn inherent_methods(tokens: TokenStream, methods: &mut BTreeSet<(String, String)>) {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    for (index, token) in tokens.iter().enumerate() {
+        let TokenTree::Group(group) = token else {
+            continue;
         };
-        for name in type_names {
-            check("item", name, &spec_types, RESERVED_ITEMS);
-        }
-        if let syn::Item::Struct(item) = item {
-            if item.ident == "ClientBuilder" {
-                for field in &item.fields {
-                    let name = field.ident.as_ref().map(unraw).unwrap_or_default();
-                    check("builder field", name, &settings, RESERVED_BUILDER_METHODS);
+        let owner = match &tokens[..index] {
+            [.., TokenTree::Ident(keyword), TokenTree::Ident(owner)] if keyword == "impl" => {
+                Some(owner.to_string())
+            }
+            _ => None,
+        };
+        match owner {
+            Some(owner) if owner == "Client" || owner == "ClientBuilder" => {
+                let body: Vec<TokenTree> = group.stream().into_iter().collect();
+                for pair in body.windows(2) {
+                    if let [TokenTree::Ident(keyword), TokenTree::Ident(name)] = pair {
+                        if keyword == "fn" {
+                            methods.insert((owner.clone(), unraw(name)));
+                        }
+                    }
                 }
             }
-        }
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        if block.trait_.is_some() {
-            continue;
-        }
-        let syn::Type::Path(self_ty) = &*block.self_ty else {
-            continue;
-        };
-        let (what, spec, reserved) = if self_ty.path.is_ident("Client") {
-            ("client method", &operations, RESERVED_CLIENT_METHODS)
-        } else if self_ty.path.is_ident("ClientBuilder") {
-            ("builder method", &settings, RESERVED_BUILDER_METHODS)
-        } else {
-            continue;
-        };
-        for impl_item in &block.items {
-            if let syn::ImplItem::Fn(method) = impl_item {
-                check(what, unraw(&method.sig.ident), spec, reserved);
-            }
+            _ => inherent_methods(group.stream(), methods),
         }
     }
-    assert!(
-        unlisted.is_empty(),
-        "add to codegen::model::RESERVED_*: {unlisted:?}"
-    );
 }
 
-fn unraw(ident: &syn::Ident) -> String {
+#[test]
+fn reserved_lists_hold_exactly_the_methods_no_spec_name_may_take() {
+    let provider = codegen::parse_str("full.yaml", FULL).unwrap_or_else(|d| panic!("{d}"));
+    // The runtime's surface macros define what every client has; the generator adds one method
+    // per operation, variable and scheme, and `password`.
+    let surface = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../runtime/src/surface.rs"
+    ))
+    .unwrap();
+    let mut methods = BTreeSet::new();
+    inherent_methods(surface.parse().unwrap(), &mut methods);
+    inherent_methods(codegen::emit::items(&provider), &mut methods);
+
+    let mut named_by_spec: BTreeSet<(String, String)> = provider
+        .operations
+        .iter()
+        .map(|o| ("Client".to_owned(), o.rust_name.unraw().to_owned()))
+        .collect();
+    let setters = provider
+        .auth
+        .iter()
+        .flat_map(|scheme| std::iter::once(&scheme.rust_name).chain(&scheme.public_setter));
+    let setters = setters.chain(provider.variables.iter().map(|v| &v.rust_name));
+    named_by_spec.extend(setters.map(|s| ("ClientBuilder".to_owned(), s.unraw().to_owned())));
+
+    let reserved: BTreeSet<(String, String)> =
+        methods.difference(&named_by_spec).cloned().collect();
+    let listed: BTreeSet<(String, String)> = [
+        ("Client", RESERVED_CLIENT_METHODS),
+        ("ClientBuilder", RESERVED_BUILDER_METHODS),
+    ]
+    .into_iter()
+    .flat_map(|(owner, names)| {
+        names
+            .iter()
+            .map(move |name| (owner.to_owned(), (*name).to_owned()))
+    })
+    .collect();
+    assert_eq!(reserved, listed, "codegen::model::RESERVED_*_METHODS");
+}
+
+fn unraw(ident: &impl ToString) -> String {
     ident.to_string().trim_start_matches("r#").to_owned()
-}
-
-/// The names a `use` brings into scope.
-fn use_names(tree: &syn::UseTree) -> Vec<String> {
-    match tree {
-        syn::UseTree::Path(path) => use_names(&path.tree),
-        syn::UseTree::Name(name) => vec![name.ident.to_string()],
-        syn::UseTree::Rename(rename) => vec![rename.rename.to_string()],
-        syn::UseTree::Group(group) => group.items.iter().flat_map(use_names).collect(),
-        syn::UseTree::Glob(_) => vec!["*".to_owned()],
-    }
 }
 
 #[test]
@@ -426,7 +471,7 @@ fn an_event_named_like_the_catch_all_gets_a_trailing_underscore() {
         events,
         [("Unknown_", "UnknownEvent"), ("Self_", "SelfEvent")]
     );
-    assert!(code.contains("Unknown_(UnknownEvent)"));
+    assert!(code.contains("Unknown_(types::UnknownEvent)"));
     refused(
         &with("webhooks:\n  tag: type\n  events:\n    unknown: {}\n    Unknown: {}\n"),
         "webhook event `Unknown` and webhook event `unknown` both become the Rust name `Unknown_`",
@@ -441,7 +486,10 @@ fn derived_type_names_need_no_escape() {
     let (provider, _) = accepted(&yaml);
     let op = &provider.operations[0];
     assert_eq!(
-        (op.query_type.as_deref(), op.headers_type.as_deref()),
+        (
+            op.query_type.as_ref().map(RustName::as_str),
+            op.headers_type.as_ref().map(RustName::as_str)
+        ),
         (Some("SelfQuery"), Some("SelfHeaders"))
     );
 }
@@ -463,7 +511,7 @@ fn variables_cannot_take_a_builder_method_name() {
         (12, 3),
         "rename one of them",
     );
-    for name in ["base_url", "build", "token_store", "http", "grant"] {
+    for name in ["base_url", "build", "token_store", "http_client", "timeout"] {
         refused(
             &variable(name),
             &format!(
@@ -472,6 +520,10 @@ fn variables_cannot_take_a_builder_method_name() {
             (12, 3),
             "rename it",
         );
+    }
+    // Once private fields of the builder, now inside the runtime's engine.
+    for name in ["http", "grant"] {
+        accepted(&variable(name));
     }
     refused(
         &with("  api_key: { type: api_key, name: X-Key }\nvariables:\n  apiKey: { default: x }\nheaders:\n  X-A: \"{apiKey}\"\n"),
@@ -520,7 +572,10 @@ fn doc_examples_call_setters_by_their_rust_names() {
     );
     assert!(example.contains("client.r#fn().await?"), "{example}");
     assert_eq!(
-        provider.auth[2].public_setter.as_deref(),
+        provider.auth[2]
+            .public_setter
+            .as_ref()
+            .map(RustName::as_str),
         Some("self_public")
     );
 }

@@ -105,268 +105,29 @@ impl ClientBuilder {
         ClientBuilder(self.0.password(email.into(), password.into()))
     }
 }
-/// A contact.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Contact {
-    /// Id of the contact
-    pub id: ::serde_json::Value,
-    /// First name
-    #[serde(rename = "firstName")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub first_name: ::std::option::Option<::std::string::String>,
-    /// Last name
-    #[serde(rename = "lastName")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<::std::string::String>,
-    /// Email address
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// Phone number
-    #[serde(rename = "phoneNumber")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone_number: ::std::option::Option<::std::string::String>,
-    /// Stage in the sales pipeline
-    #[serde(rename = "leadStage")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub lead_stage: ::std::option::Option<::std::string::String>,
-    /// Tags of the contact
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-    /// Creation time
-    #[serde(rename = "createdTime")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_time: ::std::option::Option<::serde_json::Value>,
-}
-impl Contact {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::serde_json::Value) -> Self {
-        Self {
-            id,
-            first_name: None,
-            last_name: None,
-            email: None,
-            phone_number: None,
-            lead_stage: None,
-            tags: None,
-            created_time: None,
-        }
-    }
-}
-/// A contact tag.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Tag {
-    /// Id of the tag
-    pub id: ::serde_json::Value,
-    /// Name of the tag
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// Display color
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub color: ::std::option::Option<::std::string::String>,
-}
-impl Tag {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::serde_json::Value) -> Self {
-        Self {
-            id,
-            name: None,
-            color: None,
-        }
-    }
-}
-/// Contacts were created.
-///
-/// The payload of the `ContactCreated` webhook event.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ContactCreatedEvent {
-    /// The new contacts
-    pub contacts: ::std::vec::Vec<Contact>,
-}
-impl ContactCreatedEvent {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(contacts: ::std::vec::Vec<Contact>) -> Self {
-        Self { contacts }
-    }
-}
-/// Contacts were changed.
-///
-/// The payload of the `ContactUpdated` webhook event.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ContactUpdatedEvent {
-    /// The contacts as they are now
-    pub contacts: ::std::vec::Vec<Contact>,
-}
-impl ContactUpdatedEvent {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(contacts: ::std::vec::Vec<Contact>) -> Self {
-        Self { contacts }
-    }
-}
-/// Contacts were deleted.
-///
-/// The payload of the `ContactDeleted` webhook event.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ContactDeletedEvent {
-    /// Ids of the deleted contacts
-    pub ids: ::std::vec::Vec<::serde_json::Value>,
-}
-impl ContactDeletedEvent {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(ids: ::std::vec::Vec<::serde_json::Value>) -> Self {
-        Self { ids }
-    }
-}
-/// A ticket was created.
-///
-/// The payload of the `TicketCreated` webhook event.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct TicketCreatedEvent {
-    /// Id of the ticket
-    #[serde(rename = "ticketId")]
-    pub ticket_id: ::serde_json::Value,
-}
-impl TicketCreatedEvent {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(ticket_id: ::serde_json::Value) -> Self {
-        Self { ticket_id }
-    }
-}
-/// The customer replied to a ticket.
-///
-/// The payload of the `TicketFromUserReply` webhook event.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct TicketFromUserReplyEvent {
-    /// Id of the ticket
-    #[serde(rename = "ticketId")]
-    pub ticket_id: ::serde_json::Value,
-    /// Id of the reply
-    #[serde(rename = "messageId")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message_id: ::std::option::Option<::serde_json::Value>,
-}
-impl TicketFromUserReplyEvent {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(ticket_id: ::serde_json::Value) -> Self {
-        Self {
-            ticket_id,
-            message_id: None,
-        }
-    }
-}
-/// An agent replied to a ticket.
-///
-/// The payload of the `TicketAgentReply` webhook event.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct TicketAgentReplyEvent {
-    /// Id of the ticket
-    #[serde(rename = "ticketId")]
-    pub ticket_id: ::serde_json::Value,
-    /// Id of the reply
-    #[serde(rename = "messageId")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message_id: ::std::option::Option<::serde_json::Value>,
-}
-impl TicketAgentReplyEvent {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(ticket_id: ::serde_json::Value) -> Self {
-        Self {
-            ticket_id,
-            message_id: None,
-        }
-    }
-}
-/// A ticket moved to another agent.
-///
-/// The payload of the `TicketAssigneeChanged` webhook event.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct TicketAssigneeChangedEvent {
-    /// Id of the ticket
-    #[serde(rename = "ticketId")]
-    pub ticket_id: ::serde_json::Value,
-    /// Agent the ticket was assigned to
-    #[serde(rename = "fromAgentId")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub from_agent_id: ::std::option::Option<::serde_json::Value>,
-    /// Agent the ticket is assigned to now
-    #[serde(rename = "toAgentId")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_agent_id: ::std::option::Option<::serde_json::Value>,
-}
-impl TicketAssigneeChangedEvent {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(ticket_id: ::serde_json::Value) -> Self {
-        Self {
-            ticket_id,
-            from_agent_id: None,
-            to_agent_id: None,
-        }
-    }
-}
-/// A ticket's status changed.
-///
-/// The payload of the `TicketStatusChanged` webhook event.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct TicketStatusChangedEvent {
-    /// Id of the ticket
-    #[serde(rename = "ticketId")]
-    pub ticket_id: ::serde_json::Value,
-    /// Previous status
-    #[serde(rename = "beforeTicketStatus")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub before_ticket_status: ::std::option::Option<::serde_json::Value>,
-    /// New status
-    #[serde(rename = "afterTicketStatus")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub after_ticket_status: ::std::option::Option<::serde_json::Value>,
-}
-impl TicketStatusChangedEvent {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(ticket_id: ::serde_json::Value) -> Self {
-        Self {
-            ticket_id,
-            before_ticket_status: None,
-            after_ticket_status: None,
-        }
-    }
-}
-/// A ticket was moved to the recycle bin.
-///
-/// The payload of the `TicketMoveToRecycleBin` webhook event.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct TicketMoveToRecycleBinEvent {
-    /// Id of the ticket
-    #[serde(rename = "ticketId")]
-    pub ticket_id: ::serde_json::Value,
-}
-impl TicketMoveToRecycleBinEvent {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(ticket_id: ::serde_json::Value) -> Self {
-        Self { ticket_id }
-    }
-}
 /// A webhook event sent by CloudCX.
 ///
 /// Decode a request body with [`WebhookEvent::from_slice`]; events added by the provider after this client was generated decode as [`WebhookEvent::Unknown`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebhookEvent {
     /// `ContactCreated`: Contacts were created.
-    ContactCreated(ContactCreatedEvent),
+    ContactCreated(types::ContactCreatedEvent),
     /// `ContactUpdated`: Contacts were changed.
-    ContactUpdated(ContactUpdatedEvent),
+    ContactUpdated(types::ContactUpdatedEvent),
     /// `ContactDeleted`: Contacts were deleted.
-    ContactDeleted(ContactDeletedEvent),
+    ContactDeleted(types::ContactDeletedEvent),
     /// `TicketCreated`: A ticket was created.
-    TicketCreated(TicketCreatedEvent),
+    TicketCreated(types::TicketCreatedEvent),
     /// `TicketFromUserReply`: The customer replied to a ticket.
-    TicketFromUserReply(TicketFromUserReplyEvent),
+    TicketFromUserReply(types::TicketFromUserReplyEvent),
     /// `TicketAgentReply`: An agent replied to a ticket.
-    TicketAgentReply(TicketAgentReplyEvent),
+    TicketAgentReply(types::TicketAgentReplyEvent),
     /// `TicketAssigneeChanged`: A ticket moved to another agent.
-    TicketAssigneeChanged(TicketAssigneeChangedEvent),
+    TicketAssigneeChanged(types::TicketAssigneeChangedEvent),
     /// `TicketStatusChanged`: A ticket's status changed.
-    TicketStatusChanged(TicketStatusChangedEvent),
+    TicketStatusChanged(types::TicketStatusChangedEvent),
     /// `TicketMoveToRecycleBin`: A ticket was moved to the recycle bin.
-    TicketMoveToRecycleBin(TicketMoveToRecycleBinEvent),
+    TicketMoveToRecycleBin(types::TicketMoveToRecycleBinEvent),
     /// An event this client does not know yet, kept whole.
     Unknown {
         /// The event name as sent.
@@ -436,6 +197,252 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
                 .map(WebhookEvent::TicketMoveToRecycleBin)
                 .map_err(D::Error::custom),
             _ => Ok(WebhookEvent::Unknown { event, payload }),
+        }
+    }
+}
+pub use self::types::*;
+/// The spec's types, and the types derived from its operations (query parameters,
+/// request headers) and webhook events, all re-exported at the crate root. A type named
+/// like an item of the client (`Client`, `Error`, `Result`, ...) is only reachable here:
+/// at the crate root, that name is the client's.
+pub mod types {
+    /// A contact.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Contact {
+        /// Id of the contact
+        pub id: ::serde_json::Value,
+        /// First name
+        #[serde(rename = "firstName")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        /// Last name
+        #[serde(rename = "lastName")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        /// Email address
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        /// Phone number
+        #[serde(rename = "phoneNumber")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        /// Stage in the sales pipeline
+        #[serde(rename = "leadStage")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lead_stage: ::std::option::Option<::std::string::String>,
+        /// Tags of the contact
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+        /// Creation time
+        #[serde(rename = "createdTime")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_time: ::std::option::Option<::serde_json::Value>,
+    }
+    impl Contact {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::serde_json::Value) -> Self {
+            Self {
+                id,
+                first_name: None,
+                last_name: None,
+                email: None,
+                phone_number: None,
+                lead_stage: None,
+                tags: None,
+                created_time: None,
+            }
+        }
+    }
+    /// A contact tag.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Tag {
+        /// Id of the tag
+        pub id: ::serde_json::Value,
+        /// Name of the tag
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// Display color
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub color: ::std::option::Option<::std::string::String>,
+    }
+    impl Tag {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::serde_json::Value) -> Self {
+            Self {
+                id,
+                name: None,
+                color: None,
+            }
+        }
+    }
+    /// Contacts were created.
+    ///
+    /// The payload of the `ContactCreated` webhook event.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ContactCreatedEvent {
+        /// The new contacts
+        pub contacts: ::std::vec::Vec<Contact>,
+    }
+    impl ContactCreatedEvent {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(contacts: ::std::vec::Vec<Contact>) -> Self {
+            Self { contacts }
+        }
+    }
+    /// Contacts were changed.
+    ///
+    /// The payload of the `ContactUpdated` webhook event.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ContactUpdatedEvent {
+        /// The contacts as they are now
+        pub contacts: ::std::vec::Vec<Contact>,
+    }
+    impl ContactUpdatedEvent {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(contacts: ::std::vec::Vec<Contact>) -> Self {
+            Self { contacts }
+        }
+    }
+    /// Contacts were deleted.
+    ///
+    /// The payload of the `ContactDeleted` webhook event.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ContactDeletedEvent {
+        /// Ids of the deleted contacts
+        pub ids: ::std::vec::Vec<::serde_json::Value>,
+    }
+    impl ContactDeletedEvent {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(ids: ::std::vec::Vec<::serde_json::Value>) -> Self {
+            Self { ids }
+        }
+    }
+    /// A ticket was created.
+    ///
+    /// The payload of the `TicketCreated` webhook event.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct TicketCreatedEvent {
+        /// Id of the ticket
+        #[serde(rename = "ticketId")]
+        pub ticket_id: ::serde_json::Value,
+    }
+    impl TicketCreatedEvent {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(ticket_id: ::serde_json::Value) -> Self {
+            Self { ticket_id }
+        }
+    }
+    /// The customer replied to a ticket.
+    ///
+    /// The payload of the `TicketFromUserReply` webhook event.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct TicketFromUserReplyEvent {
+        /// Id of the ticket
+        #[serde(rename = "ticketId")]
+        pub ticket_id: ::serde_json::Value,
+        /// Id of the reply
+        #[serde(rename = "messageId")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message_id: ::std::option::Option<::serde_json::Value>,
+    }
+    impl TicketFromUserReplyEvent {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(ticket_id: ::serde_json::Value) -> Self {
+            Self {
+                ticket_id,
+                message_id: None,
+            }
+        }
+    }
+    /// An agent replied to a ticket.
+    ///
+    /// The payload of the `TicketAgentReply` webhook event.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct TicketAgentReplyEvent {
+        /// Id of the ticket
+        #[serde(rename = "ticketId")]
+        pub ticket_id: ::serde_json::Value,
+        /// Id of the reply
+        #[serde(rename = "messageId")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message_id: ::std::option::Option<::serde_json::Value>,
+    }
+    impl TicketAgentReplyEvent {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(ticket_id: ::serde_json::Value) -> Self {
+            Self {
+                ticket_id,
+                message_id: None,
+            }
+        }
+    }
+    /// A ticket moved to another agent.
+    ///
+    /// The payload of the `TicketAssigneeChanged` webhook event.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct TicketAssigneeChangedEvent {
+        /// Id of the ticket
+        #[serde(rename = "ticketId")]
+        pub ticket_id: ::serde_json::Value,
+        /// Agent the ticket was assigned to
+        #[serde(rename = "fromAgentId")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub from_agent_id: ::std::option::Option<::serde_json::Value>,
+        /// Agent the ticket is assigned to now
+        #[serde(rename = "toAgentId")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub to_agent_id: ::std::option::Option<::serde_json::Value>,
+    }
+    impl TicketAssigneeChangedEvent {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(ticket_id: ::serde_json::Value) -> Self {
+            Self {
+                ticket_id,
+                from_agent_id: None,
+                to_agent_id: None,
+            }
+        }
+    }
+    /// A ticket's status changed.
+    ///
+    /// The payload of the `TicketStatusChanged` webhook event.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct TicketStatusChangedEvent {
+        /// Id of the ticket
+        #[serde(rename = "ticketId")]
+        pub ticket_id: ::serde_json::Value,
+        /// Previous status
+        #[serde(rename = "beforeTicketStatus")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub before_ticket_status: ::std::option::Option<::serde_json::Value>,
+        /// New status
+        #[serde(rename = "afterTicketStatus")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub after_ticket_status: ::std::option::Option<::serde_json::Value>,
+    }
+    impl TicketStatusChangedEvent {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(ticket_id: ::serde_json::Value) -> Self {
+            Self {
+                ticket_id,
+                before_ticket_status: None,
+                after_ticket_status: None,
+            }
+        }
+    }
+    /// A ticket was moved to the recycle bin.
+    ///
+    /// The payload of the `TicketMoveToRecycleBin` webhook event.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct TicketMoveToRecycleBinEvent {
+        /// Id of the ticket
+        #[serde(rename = "ticketId")]
+        pub ticket_id: ::serde_json::Value,
+    }
+    impl TicketMoveToRecycleBinEvent {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(ticket_id: ::serde_json::Value) -> Self {
+            Self { ticket_id }
         }
     }
 }

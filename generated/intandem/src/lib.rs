@@ -109,7 +109,7 @@ impl Client {
     /// Get the user and business the token belongs to
     ///
     /// `GET /oauth/userinfo`
-    pub async fn get_userinfo(&self) -> Result<UserInfo> {
+    pub async fn get_userinfo(&self) -> Result<types::UserInfo> {
         self.api
             .operation(Method::GET, "/oauth/userinfo", &[])
             .send()
@@ -120,9 +120,9 @@ impl Client {
     /// `GET /platform/v1/clients`
     pub async fn list_clients(
         &self,
-        query: &ListClientsQuery,
-        headers: &ListClientsHeaders,
-    ) -> Result<ClientList> {
+        query: &types::ListClientsQuery,
+        headers: &types::ListClientsHeaders,
+    ) -> Result<types::ClientList> {
         self.api
             .operation(Method::GET, "/platform/v1/clients", &[])
             .query_params(&[
@@ -141,9 +141,9 @@ impl Client {
     /// `POST /platform/v1/clients`
     pub async fn create_client(
         &self,
-        headers: &CreateClientHeaders,
-        body: &ClientInput,
-    ) -> Result<CreatedClient> {
+        headers: &types::CreateClientHeaders,
+        body: &types::ClientInput,
+    ) -> Result<types::CreatedClient> {
         self.api
             .operation(Method::POST, "/platform/v1/clients", &[])
             .success(&[200, 201])
@@ -159,8 +159,8 @@ impl Client {
     pub async fn get_client(
         &self,
         client_id: &str,
-        headers: &GetClientHeaders,
-    ) -> Result<ClientEnvelope> {
+        headers: &types::GetClientHeaders,
+    ) -> Result<types::ClientEnvelope> {
         self.api
             .operation(
                 Method::GET,
@@ -178,9 +178,9 @@ impl Client {
     pub async fn update_client(
         &self,
         client_id: &str,
-        headers: &UpdateClientHeaders,
-        body: &ClientInput,
-    ) -> Result<ClientEnvelope> {
+        headers: &types::UpdateClientHeaders,
+        body: &types::ClientInput,
+    ) -> Result<types::ClientEnvelope> {
         self.api
             .operation(
                 Method::PUT,
@@ -199,7 +199,7 @@ impl Client {
     pub async fn delete_client(
         &self,
         client_id: &str,
-        headers: &DeleteClientHeaders,
+        headers: &types::DeleteClientHeaders,
     ) -> Result<()> {
         self.api
             .operation(
@@ -217,8 +217,8 @@ impl Client {
     pub async fn get_business(
         &self,
         business_uid: &str,
-        headers: &GetBusinessHeaders,
-    ) -> Result<BusinessEnvelope> {
+        headers: &types::GetBusinessHeaders,
+    ) -> Result<types::BusinessEnvelope> {
         self.api
             .operation(
                 Method::GET,
@@ -235,9 +235,9 @@ impl Client {
     /// `GET /platform/v1/scheduling/appointments`
     pub async fn list_appointments(
         &self,
-        query: &ListAppointmentsQuery,
-        headers: &ListAppointmentsHeaders,
-    ) -> Result<AppointmentList> {
+        query: &types::ListAppointmentsQuery,
+        headers: &types::ListAppointmentsHeaders,
+    ) -> Result<types::AppointmentList> {
         self.api
             .operation(Method::GET, "/platform/v1/scheduling/appointments", &[])
             .query_params(&[
@@ -252,282 +252,289 @@ impl Client {
             .await
     }
 }
-/// The query parameters of [`Client::list_clients`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListClientsQuery {
-    /// Text to search for
-    pub search_term: ::std::option::Option<::std::string::String>,
-    /// Field to search in, e.g. `email`
-    pub search_by: ::std::option::Option<::std::string::String>,
-    /// Page number, from 1
-    pub page: ::std::option::Option<i64>,
-    /// Clients per page (at most 100)
-    pub per_page: ::std::option::Option<i64>,
-}
-/// The request headers of [`Client::list_clients`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListClientsHeaders {
-    /// With a directory token: the `business_uid` to act for
-    pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
-}
-/// The request headers of [`Client::create_client`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateClientHeaders {
-    /// With a directory token: the `business_uid` to act for
-    pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
-}
-/// The request headers of [`Client::get_client`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetClientHeaders {
-    /// With a directory token: the `business_uid` to act for
-    pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
-}
-/// The request headers of [`Client::update_client`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateClientHeaders {
-    /// With a directory token: the `business_uid` to act for
-    pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
-}
-/// The request headers of [`Client::delete_client`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteClientHeaders {
-    /// With a directory token: the `business_uid` to act for
-    pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
-}
-/// The request headers of [`Client::get_business`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBusinessHeaders {
-    /// With a directory token: the `business_uid` to act for
-    pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
-}
-/// The query parameters of [`Client::list_appointments`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAppointmentsQuery {
-    /// Only this client's appointments
-    pub client_id: ::std::option::Option<::std::string::String>,
-    /// Only appointments in this state, e.g. `scheduled`
-    pub state: ::std::option::Option<::std::string::String>,
-    /// Page number, from 1
-    pub page: ::std::option::Option<i64>,
-    /// Appointments per page (at most 100)
-    pub per_page: ::std::option::Option<i64>,
-}
-/// The request headers of [`Client::list_appointments`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAppointmentsHeaders {
-    /// With a directory token: the `business_uid` to act for
-    pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
-}
-/// Who a token belongs to.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UserInfo {
-    /// Id of the user
-    pub sub: ::std::string::String,
-    /// Kind of token owner, e.g. `business` or `directory`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// Role of the user
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub role: ::std::option::Option<::std::string::String>,
-    /// Email of the user
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// Id of the user's business
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub business_uid: ::std::option::Option<::std::string::String>,
-    /// Name of the user's business
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub business_name: ::std::option::Option<::std::string::String>,
-    /// Id of the directory, for directory tokens
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub directory_uid: ::std::option::Option<::std::string::String>,
-    /// White-label host of the account
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub brand_host: ::std::option::Option<::std::string::String>,
-}
-impl UserInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(sub: ::std::string::String) -> Self {
-        Self {
-            sub,
-            r#type: None,
-            role: None,
-            email: None,
-            business_uid: None,
-            business_name: None,
-            directory_uid: None,
-            brand_host: None,
-        }
-    }
-}
-/// A page of clients.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ClientList {
-    /// The clients
-    pub clients: ::std::vec::Vec<ClientRecord>,
-}
-impl ClientList {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(clients: ::std::vec::Vec<ClientRecord>) -> Self {
-        Self { clients }
-    }
-}
-/// A client of a business.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ClientRecord {
-    /// Id of the client
-    pub id: ::std::string::String,
-    /// First name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub first_name: ::std::option::Option<::std::string::String>,
-    /// Last name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<::std::string::String>,
-    /// Email address
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// Mobile phone number
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mobile_phone: ::std::option::Option<::std::string::String>,
-    /// Lifecycle status, e.g. `lead`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub customer_status: ::std::option::Option<::std::string::String>,
-    /// Tags of the client
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<::serde_json::Value>,
-    /// Creation time
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
-    /// Time of the last change
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
-}
-impl ClientRecord {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::std::string::String) -> Self {
-        Self {
-            id,
-            first_name: None,
-            last_name: None,
-            email: None,
-            mobile_phone: None,
-            customer_status: None,
-            tags: None,
-            created_at: None,
-            updated_at: None,
-        }
-    }
-}
-/// A client to create or the changes to make.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ClientInput {
-    /// First name
-    pub first_name: ::std::string::String,
-    /// Last name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<::std::string::String>,
-    /// Email address
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// Phone number
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone: ::std::option::Option<::std::string::String>,
-    /// Lifecycle status, e.g. `lead`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// Comma-separated tags
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<::std::string::String>,
-}
-impl ClientInput {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(first_name: ::std::string::String) -> Self {
-        Self {
-            first_name,
-            last_name: None,
-            email: None,
-            phone: None,
-            status: None,
-            tags: None,
-        }
-    }
-}
-/// A created client.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreatedClient {
-    /// The client
-    pub client: ClientRecord,
-    /// Token of the client's portal session
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub token: ::std::option::Option<::std::string::String>,
-}
-impl CreatedClient {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(client: ClientRecord) -> Self {
-        Self {
-            client,
-            token: None,
-        }
-    }
-}
-/// One client.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ClientEnvelope {
-    /// The client
-    pub client: ClientRecord,
-}
-impl ClientEnvelope {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(client: ClientRecord) -> Self {
-        Self { client }
-    }
-}
-/// One business.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct BusinessEnvelope {
-    /// The business
-    pub business: ::serde_json::Value,
-}
-impl BusinessEnvelope {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(business: ::serde_json::Value) -> Self {
-        Self { business }
-    }
-}
-/// A page of appointments.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct AppointmentList {
-    /// The appointments
-    pub appointments: ::std::vec::Vec<::serde_json::Value>,
-}
-impl AppointmentList {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(appointments: ::std::vec::Vec<::serde_json::Value>) -> Self {
-        Self { appointments }
-    }
-}
-/// The body of an error response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct OAuthError {
-    /// Error code, e.g. `invalid_request`
-    pub error: ::std::string::String,
-    /// Human-readable message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_description: ::std::option::Option<::std::string::String>,
-}
-impl OAuthError {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(error: ::std::string::String) -> Self {
-        Self {
-            error,
-            error_description: None,
-        }
-    }
-}
 /// The provider's error body of an [`Error::Api`] decoded as its declared type, when it is one.
-pub fn decode_error(error: &Error) -> ::std::option::Option<OAuthError> {
+pub fn decode_error(error: &Error) -> ::std::option::Option<types::OAuthError> {
     match error {
         Error::Api { error, .. } => ::serde_json::from_value(error.body.clone()).ok(),
         _ => None,
+    }
+}
+pub use self::types::*;
+/// The spec's types, and the types derived from its operations (query parameters,
+/// request headers) and webhook events, all re-exported at the crate root. A type named
+/// like an item of the client (`Client`, `Error`, `Result`, ...) is only reachable here:
+/// at the crate root, that name is the client's.
+pub mod types {
+    /// The query parameters of [`Client::list_clients`](super::Client::list_clients).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListClientsQuery {
+        /// Text to search for
+        pub search_term: ::std::option::Option<::std::string::String>,
+        /// Field to search in, e.g. `email`
+        pub search_by: ::std::option::Option<::std::string::String>,
+        /// Page number, from 1
+        pub page: ::std::option::Option<i64>,
+        /// Clients per page (at most 100)
+        pub per_page: ::std::option::Option<i64>,
+    }
+    /// The request headers of [`Client::list_clients`](super::Client::list_clients).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListClientsHeaders {
+        /// With a directory token: the `business_uid` to act for
+        pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
+    }
+    /// The request headers of [`Client::create_client`](super::Client::create_client).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct CreateClientHeaders {
+        /// With a directory token: the `business_uid` to act for
+        pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
+    }
+    /// The request headers of [`Client::get_client`](super::Client::get_client).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetClientHeaders {
+        /// With a directory token: the `business_uid` to act for
+        pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
+    }
+    /// The request headers of [`Client::update_client`](super::Client::update_client).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct UpdateClientHeaders {
+        /// With a directory token: the `business_uid` to act for
+        pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
+    }
+    /// The request headers of [`Client::delete_client`](super::Client::delete_client).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct DeleteClientHeaders {
+        /// With a directory token: the `business_uid` to act for
+        pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
+    }
+    /// The request headers of [`Client::get_business`](super::Client::get_business).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetBusinessHeaders {
+        /// With a directory token: the `business_uid` to act for
+        pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
+    }
+    /// The query parameters of [`Client::list_appointments`](super::Client::list_appointments).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListAppointmentsQuery {
+        /// Only this client's appointments
+        pub client_id: ::std::option::Option<::std::string::String>,
+        /// Only appointments in this state, e.g. `scheduled`
+        pub state: ::std::option::Option<::std::string::String>,
+        /// Page number, from 1
+        pub page: ::std::option::Option<i64>,
+        /// Appointments per page (at most 100)
+        pub per_page: ::std::option::Option<i64>,
+    }
+    /// The request headers of [`Client::list_appointments`](super::Client::list_appointments).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ListAppointmentsHeaders {
+        /// With a directory token: the `business_uid` to act for
+        pub x_on_behalf_of: ::std::option::Option<::std::string::String>,
+    }
+    /// Who a token belongs to.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct UserInfo {
+        /// Id of the user
+        pub sub: ::std::string::String,
+        /// Kind of token owner, e.g. `business` or `directory`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+        /// Role of the user
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub role: ::std::option::Option<::std::string::String>,
+        /// Email of the user
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        /// Id of the user's business
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub business_uid: ::std::option::Option<::std::string::String>,
+        /// Name of the user's business
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub business_name: ::std::option::Option<::std::string::String>,
+        /// Id of the directory, for directory tokens
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub directory_uid: ::std::option::Option<::std::string::String>,
+        /// White-label host of the account
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub brand_host: ::std::option::Option<::std::string::String>,
+    }
+    impl UserInfo {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(sub: ::std::string::String) -> Self {
+            Self {
+                sub,
+                r#type: None,
+                role: None,
+                email: None,
+                business_uid: None,
+                business_name: None,
+                directory_uid: None,
+                brand_host: None,
+            }
+        }
+    }
+    /// A page of clients.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ClientList {
+        /// The clients
+        pub clients: ::std::vec::Vec<ClientRecord>,
+    }
+    impl ClientList {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(clients: ::std::vec::Vec<ClientRecord>) -> Self {
+            Self { clients }
+        }
+    }
+    /// A client of a business.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ClientRecord {
+        /// Id of the client
+        pub id: ::std::string::String,
+        /// First name
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        /// Last name
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        /// Email address
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        /// Mobile phone number
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mobile_phone: ::std::option::Option<::std::string::String>,
+        /// Lifecycle status, e.g. `lead`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer_status: ::std::option::Option<::std::string::String>,
+        /// Tags of the client
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::serde_json::Value>,
+        /// Creation time
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        /// Time of the last change
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    impl ClientRecord {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::std::string::String) -> Self {
+            Self {
+                id,
+                first_name: None,
+                last_name: None,
+                email: None,
+                mobile_phone: None,
+                customer_status: None,
+                tags: None,
+                created_at: None,
+                updated_at: None,
+            }
+        }
+    }
+    /// A client to create or the changes to make.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ClientInput {
+        /// First name
+        pub first_name: ::std::string::String,
+        /// Last name
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        /// Email address
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        /// Phone number
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        /// Lifecycle status, e.g. `lead`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// Comma-separated tags
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::string::String>,
+    }
+    impl ClientInput {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(first_name: ::std::string::String) -> Self {
+            Self {
+                first_name,
+                last_name: None,
+                email: None,
+                phone: None,
+                status: None,
+                tags: None,
+            }
+        }
+    }
+    /// A created client.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct CreatedClient {
+        /// The client
+        pub client: ClientRecord,
+        /// Token of the client's portal session
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<::std::string::String>,
+    }
+    impl CreatedClient {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(client: ClientRecord) -> Self {
+            Self {
+                client,
+                token: None,
+            }
+        }
+    }
+    /// One client.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ClientEnvelope {
+        /// The client
+        pub client: ClientRecord,
+    }
+    impl ClientEnvelope {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(client: ClientRecord) -> Self {
+            Self { client }
+        }
+    }
+    /// One business.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct BusinessEnvelope {
+        /// The business
+        pub business: ::serde_json::Value,
+    }
+    impl BusinessEnvelope {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(business: ::serde_json::Value) -> Self {
+            Self { business }
+        }
+    }
+    /// A page of appointments.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct AppointmentList {
+        /// The appointments
+        pub appointments: ::std::vec::Vec<::serde_json::Value>,
+    }
+    impl AppointmentList {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(appointments: ::std::vec::Vec<::serde_json::Value>) -> Self {
+            Self { appointments }
+        }
+    }
+    /// The body of an error response.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct OAuthError {
+        /// Error code, e.g. `invalid_request`
+        pub error: ::std::string::String,
+        /// Human-readable message
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_description: ::std::option::Option<::std::string::String>,
+    }
+    impl OAuthError {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(error: ::std::string::String) -> Self {
+            Self {
+                error,
+                error_description: None,
+            }
+        }
     }
 }

@@ -138,7 +138,7 @@ impl Client {
     /// `POST /message/sendsms`
     ///
     /// Required scopes: `https://com.beetexting.scopes/SendMessage`.
-    pub async fn send_sms(&self, query: &SendSmsQuery) -> Result<::serde_json::Value> {
+    pub async fn send_sms(&self, query: &types::SendSmsQuery) -> Result<::serde_json::Value> {
         self.api
             .operation(Method::POST, "/message/sendsms", &[])
             .scopes(&["https://com.beetexting.scopes/SendMessage"])
@@ -159,7 +159,7 @@ impl Client {
     pub async fn send_sms_as_agent(
         &self,
         agent_email: &str,
-        query: &SendSmsAsAgentQuery,
+        query: &types::SendSmsAsAgentQuery,
     ) -> Result<::serde_json::Value> {
         self.api
             .operation(
@@ -180,7 +180,7 @@ impl Client {
     /// Get a message by id
     ///
     /// `GET /message/getmessagebyid/{messageId}`
-    pub async fn get_message(&self, message_id: &str) -> Result<Message> {
+    pub async fn get_message(&self, message_id: &str) -> Result<types::Message> {
         self.api
             .operation(
                 Method::GET,
@@ -193,7 +193,7 @@ impl Client {
     /// List webhook subscriptions
     ///
     /// `GET /webhooksubscription/all`
-    pub async fn list_webhook_subscriptions(&self) -> Result<WebhookSubscriptionList> {
+    pub async fn list_webhook_subscriptions(&self) -> Result<types::WebhookSubscriptionList> {
         self.api
             .operation(Method::GET, "/webhooksubscription/all", &[])
             .send()
@@ -207,8 +207,8 @@ impl Client {
     /// `POST /webhooksubscription`
     pub async fn create_webhook_subscription(
         &self,
-        body: &CreateWebhookSubscription,
-    ) -> Result<WebhookSubscription> {
+        body: &types::CreateWebhookSubscription,
+    ) -> Result<types::WebhookSubscription> {
         self.api
             .operation(Method::POST, "/webhooksubscription", &[])
             .json(body)
@@ -269,217 +269,13 @@ impl Client {
             .await
     }
 }
-/// The query parameters of [`Client::send_sms`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct SendSmsQuery {
-    /// Sending number in E.164 format
-    pub from: ::std::string::String,
-    /// Recipient in E.164 format
-    pub to: ::std::string::String,
-    /// Message text
-    pub text: ::std::string::String,
-}
-impl SendSmsQuery {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        from: ::std::string::String,
-        to: ::std::string::String,
-        text: ::std::string::String,
-    ) -> Self {
-        Self { from, to, text }
-    }
-}
-/// The query parameters of [`Client::send_sms_as_agent`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct SendSmsAsAgentQuery {
-    /// Sending number in E.164 format
-    pub from: ::std::string::String,
-    /// Recipient in E.164 format
-    pub to: ::std::string::String,
-    /// Message text
-    pub text: ::std::string::String,
-}
-impl SendSmsAsAgentQuery {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        from: ::std::string::String,
-        to: ::std::string::String,
-        text: ::std::string::String,
-    ) -> Self {
-        Self { from, to, text }
-    }
-}
-/// A sent or received message.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Message {
-    /// Id of the message
-    pub id: ::std::string::String,
-    /// Sending number
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub from: ::std::option::Option<::std::string::String>,
-    /// Recipients
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub to: ::std::option::Option<::std::vec::Vec<PhoneNumber>>,
-    /// Message text
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<::std::string::String>,
-    /// Time of the last change
-    #[serde(rename = "lastUpdated")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_updated: ::std::option::Option<::serde_json::Value>,
-    /// Delivery status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-}
-impl Message {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::std::string::String) -> Self {
-        Self {
-            id,
-            from: None,
-            to: None,
-            text: None,
-            last_updated: None,
-            status: None,
-        }
-    }
-}
-/// A recipient of a message.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PhoneNumber {
-    /// Number in E.164 format
-    #[serde(rename = "phoneNumber")]
-    pub phone_number: ::std::string::String,
-}
-impl PhoneNumber {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(phone_number: ::std::string::String) -> Self {
-        Self { phone_number }
-    }
-}
-/// All webhook subscriptions.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct WebhookSubscriptionList {
-    /// The subscriptions
-    pub content: ::std::vec::Vec<WebhookSubscription>,
-}
-impl WebhookSubscriptionList {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(content: ::std::vec::Vec<WebhookSubscription>) -> Self {
-        Self { content }
-    }
-}
-/// A webhook subscription.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct WebhookSubscription {
-    /// Id of the subscription
-    pub id: ::std::string::String,
-    /// URL the events are posted to
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub uri: ::std::option::Option<::std::string::String>,
-    /// Event filters the subscription receives
-    #[serde(rename = "eventFilters")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub event_filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Event filters that are switched off
-    #[serde(rename = "disabledFilters")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub disabled_filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// When the subscription expires
-    #[serde(rename = "expirationTime")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expiration_time: ::std::option::Option<::serde_json::Value>,
-    /// Time left until expiry
-    #[serde(rename = "expiresIn")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_in: ::std::option::Option<::serde_json::Value>,
-    /// Status of the subscription
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// Creation time
-    #[serde(rename = "createdDateTime")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_date_time: ::std::option::Option<::serde_json::Value>,
-    /// Time of the last change
-    #[serde(rename = "lastUpdateDateTime")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_update_date_time: ::std::option::Option<::serde_json::Value>,
-    /// Id of the organization
-    #[serde(rename = "orgId")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub org_id: ::std::option::Option<::std::string::String>,
-}
-impl WebhookSubscription {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::std::string::String) -> Self {
-        Self {
-            id,
-            uri: None,
-            event_filters: None,
-            disabled_filters: None,
-            expiration_time: None,
-            expires_in: None,
-            status: None,
-            created_date_time: None,
-            last_update_date_time: None,
-            org_id: None,
-        }
-    }
-}
-/// A webhook subscription to create.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateWebhookSubscription {
-    /// URL the events are posted to
-    pub uri: ::std::string::String,
-    /// Events to receive, e.g. `/orgId/{org}/department/{dept}/message?direction=inbound`
-    #[serde(rename = "eventFilters")]
-    pub event_filters: ::std::vec::Vec<::std::string::String>,
-    /// Expiry as milliseconds since the Unix epoch
-    #[serde(rename = "expiresDateInMillies")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_date_in_millies: ::std::option::Option<i64>,
-}
-impl CreateWebhookSubscription {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        uri: ::std::string::String,
-        event_filters: ::std::vec::Vec<::std::string::String>,
-    ) -> Self {
-        Self {
-            uri,
-            event_filters,
-            expires_date_in_millies: None,
-        }
-    }
-}
-/// A message received by a subscribed department.
-///
-/// The payload of the `InboundMessage` webhook event.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct InboundMessageEvent {
-    /// Id of the message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// Sending number
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub from: ::std::option::Option<::std::string::String>,
-    /// Recipients
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub to: ::std::option::Option<::std::vec::Vec<PhoneNumber>>,
-    /// Message text
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<::std::string::String>,
-    /// Message status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-}
 /// A webhook event sent by ITCTXT.
 ///
 /// Decode a request body with [`WebhookEvent::from_slice`]; events added by the provider after this client was generated decode as [`WebhookEvent::Unknown`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebhookEvent {
     /// `InboundMessage`: A message received by a subscribed department.
-    InboundMessage(InboundMessageEvent),
+    InboundMessage(types::InboundMessageEvent),
     /// An event this client does not know yet, kept whole.
     Unknown {
         /// The event name as sent.
@@ -513,5 +309,216 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
             event: ::std::string::String::new(),
             payload,
         })
+    }
+}
+pub use self::types::*;
+/// The spec's types, and the types derived from its operations (query parameters,
+/// request headers) and webhook events, all re-exported at the crate root. A type named
+/// like an item of the client (`Client`, `Error`, `Result`, ...) is only reachable here:
+/// at the crate root, that name is the client's.
+pub mod types {
+    /// The query parameters of [`Client::send_sms`](super::Client::send_sms).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SendSmsQuery {
+        /// Sending number in E.164 format
+        pub from: ::std::string::String,
+        /// Recipient in E.164 format
+        pub to: ::std::string::String,
+        /// Message text
+        pub text: ::std::string::String,
+    }
+    impl SendSmsQuery {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(
+            from: ::std::string::String,
+            to: ::std::string::String,
+            text: ::std::string::String,
+        ) -> Self {
+            Self { from, to, text }
+        }
+    }
+    /// The query parameters of [`Client::send_sms_as_agent`](super::Client::send_sms_as_agent).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SendSmsAsAgentQuery {
+        /// Sending number in E.164 format
+        pub from: ::std::string::String,
+        /// Recipient in E.164 format
+        pub to: ::std::string::String,
+        /// Message text
+        pub text: ::std::string::String,
+    }
+    impl SendSmsAsAgentQuery {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(
+            from: ::std::string::String,
+            to: ::std::string::String,
+            text: ::std::string::String,
+        ) -> Self {
+            Self { from, to, text }
+        }
+    }
+    /// A sent or received message.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Message {
+        /// Id of the message
+        pub id: ::std::string::String,
+        /// Sending number
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub from: ::std::option::Option<::std::string::String>,
+        /// Recipients
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub to: ::std::option::Option<::std::vec::Vec<PhoneNumber>>,
+        /// Message text
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+        /// Time of the last change
+        #[serde(rename = "lastUpdated")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_updated: ::std::option::Option<::serde_json::Value>,
+        /// Delivery status
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
+    impl Message {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::std::string::String) -> Self {
+            Self {
+                id,
+                from: None,
+                to: None,
+                text: None,
+                last_updated: None,
+                status: None,
+            }
+        }
+    }
+    /// A recipient of a message.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct PhoneNumber {
+        /// Number in E.164 format
+        #[serde(rename = "phoneNumber")]
+        pub phone_number: ::std::string::String,
+    }
+    impl PhoneNumber {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(phone_number: ::std::string::String) -> Self {
+            Self { phone_number }
+        }
+    }
+    /// All webhook subscriptions.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct WebhookSubscriptionList {
+        /// The subscriptions
+        pub content: ::std::vec::Vec<WebhookSubscription>,
+    }
+    impl WebhookSubscriptionList {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(content: ::std::vec::Vec<WebhookSubscription>) -> Self {
+            Self { content }
+        }
+    }
+    /// A webhook subscription.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct WebhookSubscription {
+        /// Id of the subscription
+        pub id: ::std::string::String,
+        /// URL the events are posted to
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
+        /// Event filters the subscription receives
+        #[serde(rename = "eventFilters")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub event_filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// Event filters that are switched off
+        #[serde(rename = "disabledFilters")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disabled_filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// When the subscription expires
+        #[serde(rename = "expirationTime")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expiration_time: ::std::option::Option<::serde_json::Value>,
+        /// Time left until expiry
+        #[serde(rename = "expiresIn")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_in: ::std::option::Option<::serde_json::Value>,
+        /// Status of the subscription
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// Creation time
+        #[serde(rename = "createdDateTime")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_date_time: ::std::option::Option<::serde_json::Value>,
+        /// Time of the last change
+        #[serde(rename = "lastUpdateDateTime")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_update_date_time: ::std::option::Option<::serde_json::Value>,
+        /// Id of the organization
+        #[serde(rename = "orgId")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub org_id: ::std::option::Option<::std::string::String>,
+    }
+    impl WebhookSubscription {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::std::string::String) -> Self {
+            Self {
+                id,
+                uri: None,
+                event_filters: None,
+                disabled_filters: None,
+                expiration_time: None,
+                expires_in: None,
+                status: None,
+                created_date_time: None,
+                last_update_date_time: None,
+                org_id: None,
+            }
+        }
+    }
+    /// A webhook subscription to create.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct CreateWebhookSubscription {
+        /// URL the events are posted to
+        pub uri: ::std::string::String,
+        /// Events to receive, e.g. `/orgId/{org}/department/{dept}/message?direction=inbound`
+        #[serde(rename = "eventFilters")]
+        pub event_filters: ::std::vec::Vec<::std::string::String>,
+        /// Expiry as milliseconds since the Unix epoch
+        #[serde(rename = "expiresDateInMillies")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_date_in_millies: ::std::option::Option<i64>,
+    }
+    impl CreateWebhookSubscription {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(
+            uri: ::std::string::String,
+            event_filters: ::std::vec::Vec<::std::string::String>,
+        ) -> Self {
+            Self {
+                uri,
+                event_filters,
+                expires_date_in_millies: None,
+            }
+        }
+    }
+    /// A message received by a subscribed department.
+    ///
+    /// The payload of the `InboundMessage` webhook event.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct InboundMessageEvent {
+        /// Id of the message
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// Sending number
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub from: ::std::option::Option<::std::string::String>,
+        /// Recipients
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub to: ::std::option::Option<::std::vec::Vec<PhoneNumber>>,
+        /// Message text
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+        /// Message status
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
     }
 }

@@ -176,7 +176,7 @@ impl Client {
     /// `POST /sms`
     ///
     /// Required scopes: `sms`.
-    pub async fn send_sms(&self, body: &SendSmsRequest) -> Result<SendSmsResponse> {
+    pub async fn send_sms(&self, body: &types::SendSmsRequest) -> Result<types::SendSmsResponse> {
         self.api
             .operation(Method::POST, "/sms", &[])
             .scopes(&["sms"])
@@ -189,7 +189,10 @@ impl Client {
     /// `POST /sms/estimate`
     ///
     /// Required scopes: `sms`.
-    pub async fn estimate_sms(&self, body: &SendSmsRequest) -> Result<SendSmsResponse> {
+    pub async fn estimate_sms(
+        &self,
+        body: &types::SendSmsRequest,
+    ) -> Result<types::SendSmsResponse> {
         self.api
             .operation(Method::POST, "/sms/estimate", &[])
             .scopes(&["sms"])
@@ -214,7 +217,7 @@ impl Client {
     /// `GET /reports/single/{msgId}`
     ///
     /// Required scopes: `reports`.
-    pub async fn get_report(&self, msg_id: &str) -> Result<Report> {
+    pub async fn get_report(&self, msg_id: &str) -> Result<types::Report> {
         self.api
             .operation(Method::GET, "/reports/single/{msgId}", &[&msg_id])
             .scopes(&["reports"])
@@ -227,7 +230,7 @@ impl Client {
     /// `GET /account/balance`
     ///
     /// Required scopes: `account`.
-    pub async fn get_balance(&self) -> Result<Balance> {
+    pub async fn get_balance(&self) -> Result<types::Balance> {
         self.api
             .operation(Method::GET, "/account/balance", &[])
             .scopes(&["account"])
@@ -239,7 +242,7 @@ impl Client {
     /// `GET /groups`
     ///
     /// Required scopes: `groups`.
-    pub async fn list_groups(&self) -> Result<::std::vec::Vec<Group>> {
+    pub async fn list_groups(&self) -> Result<::std::vec::Vec<types::Group>> {
         self.api
             .operation(Method::GET, "/groups", &[])
             .scopes(&["groups"])
@@ -252,7 +255,7 @@ impl Client {
     /// `POST /groups`
     ///
     /// Required scopes: `groups`.
-    pub async fn create_group(&self, body: &CreateGroupRequest) -> Result<GroupInfo> {
+    pub async fn create_group(&self, body: &types::CreateGroupRequest) -> Result<types::GroupInfo> {
         self.api
             .operation(Method::POST, "/groups", &[])
             .scopes(&["groups"])
@@ -267,7 +270,11 @@ impl Client {
     /// `GET /groups/{groupId}`
     ///
     /// Required scopes: `groups`.
-    pub async fn get_group(&self, group_id: &str, query: &GetGroupQuery) -> Result<GroupContacts> {
+    pub async fn get_group(
+        &self,
+        group_id: &str,
+        query: &types::GetGroupQuery,
+    ) -> Result<types::GroupContacts> {
         self.api
             .operation(Method::GET, "/groups/{groupId}", &[&group_id])
             .scopes(&["groups"])
@@ -288,7 +295,7 @@ impl Client {
     pub async fn add_contacts(
         &self,
         group_id: &str,
-        body: &AddContactsRequest,
+        body: &types::AddContactsRequest,
     ) -> Result<::serde_json::Value> {
         self.api
             .operation(Method::POST, "/groups/{groupId}", &[&group_id])
@@ -306,7 +313,7 @@ impl Client {
         &self,
         group_id: &str,
         phone_number_id: &str,
-        body: &NewContact,
+        body: &types::NewContact,
     ) -> Result<::serde_json::Value> {
         self.api
             .operation(
@@ -344,390 +351,397 @@ impl Client {
             .await
     }
 }
-/// The query parameters of [`Client::get_group`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetGroupQuery {
-    /// Leave out contact details
-    pub short_response: ::std::option::Option<bool>,
-    /// Contacts per page
-    pub limit: ::std::option::Option<i64>,
-    /// Cursor of the next page (from `paging.next`)
-    pub next: ::std::option::Option<::std::string::String>,
-    /// Cursor of the previous page (from `paging.previous`)
-    pub previous: ::std::option::Option<::std::string::String>,
-}
-/// An SMS to send.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SendSmsRequest {
-    /// Recipients in E.164 format, e.g. `+14155552671`
-    pub to: ::std::vec::Vec<::std::string::String>,
-    /// Sender ID, 3 to 15 characters
-    pub from: ::std::string::String,
-    /// Message text
-    pub text: ::std::string::String,
-    /// Country (ISO 3166-1 alpha-2) for numbers without a country code
-    #[serde(rename = "countryIso")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub country_iso: ::std::option::Option<::std::string::String>,
-    /// Send later, at this time (e.g. `2025-01-31 15:00:00`)
-    #[serde(rename = "scheduledDate")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub scheduled_date: ::std::option::Option<::std::string::String>,
-    /// URL that receives delivery reports
-    #[serde(rename = "dlrCallbackUrl")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub dlr_callback_url: ::std::option::Option<::std::string::String>,
-    /// Makes retried requests send once
-    #[serde(rename = "idempotencyId")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub idempotency_id: ::std::option::Option<::std::string::String>,
-    /// Your own data, returned in reports
-    #[serde(rename = "trackData")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub track_data: ::std::option::Option<::std::string::String>,
-}
-impl SendSmsRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        to: ::std::vec::Vec<::std::string::String>,
-        from: ::std::string::String,
-        text: ::std::string::String,
-    ) -> Self {
-        Self {
-            to,
-            from,
-            text,
-            country_iso: None,
-            scheduled_date: None,
-            dlr_callback_url: None,
-            idempotency_id: None,
-            track_data: None,
-        }
-    }
-}
-/// The campaign created by a send, and each message.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SendSmsResponse {
-    /// Totals of the campaign
-    pub info: CampaignInfo,
-    /// One entry per recipient
-    pub data: ::std::vec::Vec<SentMessage>,
-}
-impl SendSmsResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(info: CampaignInfo, data: ::std::vec::Vec<SentMessage>) -> Self {
-        Self { info, data }
-    }
-}
-/// Totals of a send.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CampaignInfo {
-    /// Id of the campaign
-    #[serde(rename = "campaignId")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub campaign_id: ::std::option::Option<::std::string::String>,
-    /// Cost of all messages
-    #[serde(rename = "totalCost")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_cost: ::std::option::Option<f64>,
-    /// Recipients that were accepted
-    #[serde(rename = "totalValid")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_valid: ::std::option::Option<i64>,
-    /// Recipients that were rejected
-    #[serde(rename = "totalInvalid")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_invalid: ::std::option::Option<i64>,
-}
-/// One message of a send.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SentMessage {
-    /// Id of the message
-    #[serde(rename = "msgId")]
-    pub msg_id: ::std::string::String,
-    /// Delivery status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// Cost of the message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub cost: ::std::option::Option<f64>,
-    /// Recipient
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub to: ::std::option::Option<::std::string::String>,
-    /// Number of SMS parts
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub parts: ::std::option::Option<i64>,
-}
-impl SentMessage {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(msg_id: ::std::string::String) -> Self {
-        Self {
-            msg_id,
-            status: None,
-            cost: None,
-            to: None,
-            parts: None,
-        }
-    }
-}
-/// Delivery report of one message.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Report {
-    /// Id of the message
-    #[serde(rename = "msgId")]
-    pub msg_id: ::std::string::String,
-    /// Delivery status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
-    /// Numeric delivery status
-    #[serde(rename = "statusCode")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status_code: ::std::option::Option<i64>,
-    /// Cost of the message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub cost: ::std::option::Option<f64>,
-    /// Recipient
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub to: ::std::option::Option<::std::string::String>,
-    /// Sender ID
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub from: ::std::option::Option<::std::string::String>,
-    /// Message text
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<::std::string::String>,
-    /// Channel the message went through (sms, viber, ...)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub channel: ::std::option::Option<::std::string::String>,
-}
-impl Report {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(msg_id: ::std::string::String) -> Self {
-        Self {
-            msg_id,
-            status: None,
-            status_code: None,
-            cost: None,
-            to: None,
-            from: None,
-            text: None,
-            channel: None,
-        }
-    }
-}
-/// The account balance.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Balance {
-    /// Remaining credit
-    pub balance: f64,
-    /// Currency of the balance
-    pub currency: ::std::string::String,
-    /// Billing mode
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub billing: ::std::option::Option<::std::string::String>,
-}
-impl Balance {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(balance: f64, currency: ::std::string::String) -> Self {
-        Self {
-            balance,
-            currency,
-            billing: None,
-        }
-    }
-}
-/// A contact group.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Group {
-    /// Id of the group
-    pub id: ::std::string::String,
-    /// Name of the group
-    pub name: ::std::string::String,
-    /// Contacts in the group
-    #[serde(rename = "totalPhoneNumbers")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_phone_numbers: ::std::option::Option<i64>,
-    /// Cost of sending to every contact
-    #[serde(rename = "totalCost")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_cost: ::std::option::Option<f64>,
-    /// Contacts that opted out
-    #[serde(rename = "totalOptouts")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_optouts: ::std::option::Option<i64>,
-    /// Creation time
-    #[serde(rename = "createdAt")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
-}
-impl Group {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::std::string::String, name: ::std::string::String) -> Self {
-        Self {
-            id,
-            name,
-            total_phone_numbers: None,
-            total_cost: None,
-            total_optouts: None,
-            created_at: None,
-        }
-    }
-}
-/// A group to create.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateGroupRequest {
-    /// Name of the group
-    pub name: ::std::string::String,
-}
-impl CreateGroupRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(name: ::std::string::String) -> Self {
-        Self { name }
-    }
-}
-/// A created group.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct GroupInfo {
-    /// Id of the group
-    pub id: ::std::string::String,
-    /// Name of the group
-    pub name: ::std::string::String,
-}
-impl GroupInfo {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::std::string::String, name: ::std::string::String) -> Self {
-        Self { id, name }
-    }
-}
-/// A group and one page of its contacts.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct GroupContacts {
-    /// The group
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub info: ::std::option::Option<Group>,
-    /// Contacts on this page
-    pub data: ::std::vec::Vec<Contact>,
-    /// Cursors to the neighbouring pages
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub paging: ::std::option::Option<Paging>,
-}
-impl GroupContacts {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(data: ::std::vec::Vec<Contact>) -> Self {
-        Self {
-            info: None,
-            data,
-            paging: None,
-        }
-    }
-}
-/// A contact of a group.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Contact {
-    /// Id of the contact's phone number
-    #[serde(rename = "phoneNumberId")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone_number_id: ::std::option::Option<::std::string::String>,
-    /// Phone number in E.164 format
-    #[serde(rename = "phoneNumber")]
-    pub phone_number: ::std::string::String,
-    /// First name
-    #[serde(rename = "firstName")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub first_name: ::std::option::Option<::std::string::String>,
-    /// Last name
-    #[serde(rename = "lastName")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<::std::string::String>,
-    /// Creation time
-    #[serde(rename = "createdAt")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
-}
-impl Contact {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(phone_number: ::std::string::String) -> Self {
-        Self {
-            phone_number_id: None,
-            phone_number,
-            first_name: None,
-            last_name: None,
-            created_at: None,
-        }
-    }
-}
-/// Contact details to store.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct NewContact {
-    /// Phone number in E.164 format
-    #[serde(rename = "phoneNumber")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone_number: ::std::option::Option<::std::string::String>,
-    /// First name
-    #[serde(rename = "firstName")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub first_name: ::std::option::Option<::std::string::String>,
-    /// Last name
-    #[serde(rename = "lastName")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<::std::string::String>,
-}
-/// Contacts to add to a group.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct AddContactsRequest {
-    /// The contacts
-    pub contacts: ::std::vec::Vec<NewContact>,
-}
-impl AddContactsRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(contacts: ::std::vec::Vec<NewContact>) -> Self {
-        Self { contacts }
-    }
-}
-/// Cursors of a paged list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Paging {
-    /// Cursor of the next page
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub next: ::std::option::Option<::std::string::String>,
-    /// Cursor of the previous page
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub previous: ::std::option::Option<::std::string::String>,
-    /// Items per page
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<i64>,
-}
-/// The body of every error response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ErrorResponse {
-    /// What went wrong
-    pub error: ApiError,
-}
-impl ErrorResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(error: ApiError) -> Self {
-        Self { error }
-    }
-}
-/// An SMS.CX error.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ApiError {
-    /// Error class
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// Numeric error code
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<i64>,
-    /// Human-readable message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// Link to the error's documentation
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub uri: ::std::option::Option<::std::string::String>,
-}
 /// The provider's error body of an [`Error::Api`] decoded as its declared type, when it is one.
-pub fn decode_error(error: &Error) -> ::std::option::Option<ErrorResponse> {
+pub fn decode_error(error: &Error) -> ::std::option::Option<types::ErrorResponse> {
     match error {
         Error::Api { error, .. } => ::serde_json::from_value(error.body.clone()).ok(),
         _ => None,
+    }
+}
+pub use self::types::*;
+/// The spec's types, and the types derived from its operations (query parameters,
+/// request headers) and webhook events, all re-exported at the crate root. A type named
+/// like an item of the client (`Client`, `Error`, `Result`, ...) is only reachable here:
+/// at the crate root, that name is the client's.
+pub mod types {
+    /// The query parameters of [`Client::get_group`](super::Client::get_group).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetGroupQuery {
+        /// Leave out contact details
+        pub short_response: ::std::option::Option<bool>,
+        /// Contacts per page
+        pub limit: ::std::option::Option<i64>,
+        /// Cursor of the next page (from `paging.next`)
+        pub next: ::std::option::Option<::std::string::String>,
+        /// Cursor of the previous page (from `paging.previous`)
+        pub previous: ::std::option::Option<::std::string::String>,
+    }
+    /// An SMS to send.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct SendSmsRequest {
+        /// Recipients in E.164 format, e.g. `+14155552671`
+        pub to: ::std::vec::Vec<::std::string::String>,
+        /// Sender ID, 3 to 15 characters
+        pub from: ::std::string::String,
+        /// Message text
+        pub text: ::std::string::String,
+        /// Country (ISO 3166-1 alpha-2) for numbers without a country code
+        #[serde(rename = "countryIso")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country_iso: ::std::option::Option<::std::string::String>,
+        /// Send later, at this time (e.g. `2025-01-31 15:00:00`)
+        #[serde(rename = "scheduledDate")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scheduled_date: ::std::option::Option<::std::string::String>,
+        /// URL that receives delivery reports
+        #[serde(rename = "dlrCallbackUrl")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dlr_callback_url: ::std::option::Option<::std::string::String>,
+        /// Makes retried requests send once
+        #[serde(rename = "idempotencyId")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub idempotency_id: ::std::option::Option<::std::string::String>,
+        /// Your own data, returned in reports
+        #[serde(rename = "trackData")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub track_data: ::std::option::Option<::std::string::String>,
+    }
+    impl SendSmsRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(
+            to: ::std::vec::Vec<::std::string::String>,
+            from: ::std::string::String,
+            text: ::std::string::String,
+        ) -> Self {
+            Self {
+                to,
+                from,
+                text,
+                country_iso: None,
+                scheduled_date: None,
+                dlr_callback_url: None,
+                idempotency_id: None,
+                track_data: None,
+            }
+        }
+    }
+    /// The campaign created by a send, and each message.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct SendSmsResponse {
+        /// Totals of the campaign
+        pub info: CampaignInfo,
+        /// One entry per recipient
+        pub data: ::std::vec::Vec<SentMessage>,
+    }
+    impl SendSmsResponse {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(info: CampaignInfo, data: ::std::vec::Vec<SentMessage>) -> Self {
+            Self { info, data }
+        }
+    }
+    /// Totals of a send.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct CampaignInfo {
+        /// Id of the campaign
+        #[serde(rename = "campaignId")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub campaign_id: ::std::option::Option<::std::string::String>,
+        /// Cost of all messages
+        #[serde(rename = "totalCost")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_cost: ::std::option::Option<f64>,
+        /// Recipients that were accepted
+        #[serde(rename = "totalValid")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_valid: ::std::option::Option<i64>,
+        /// Recipients that were rejected
+        #[serde(rename = "totalInvalid")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_invalid: ::std::option::Option<i64>,
+    }
+    /// One message of a send.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct SentMessage {
+        /// Id of the message
+        #[serde(rename = "msgId")]
+        pub msg_id: ::std::string::String,
+        /// Delivery status
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// Cost of the message
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cost: ::std::option::Option<f64>,
+        /// Recipient
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub to: ::std::option::Option<::std::string::String>,
+        /// Number of SMS parts
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub parts: ::std::option::Option<i64>,
+    }
+    impl SentMessage {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(msg_id: ::std::string::String) -> Self {
+            Self {
+                msg_id,
+                status: None,
+                cost: None,
+                to: None,
+                parts: None,
+            }
+        }
+    }
+    /// Delivery report of one message.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Report {
+        /// Id of the message
+        #[serde(rename = "msgId")]
+        pub msg_id: ::std::string::String,
+        /// Delivery status
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        /// Numeric delivery status
+        #[serde(rename = "statusCode")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status_code: ::std::option::Option<i64>,
+        /// Cost of the message
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cost: ::std::option::Option<f64>,
+        /// Recipient
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub to: ::std::option::Option<::std::string::String>,
+        /// Sender ID
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub from: ::std::option::Option<::std::string::String>,
+        /// Message text
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+        /// Channel the message went through (sms, viber, ...)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub channel: ::std::option::Option<::std::string::String>,
+    }
+    impl Report {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(msg_id: ::std::string::String) -> Self {
+            Self {
+                msg_id,
+                status: None,
+                status_code: None,
+                cost: None,
+                to: None,
+                from: None,
+                text: None,
+                channel: None,
+            }
+        }
+    }
+    /// The account balance.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Balance {
+        /// Remaining credit
+        pub balance: f64,
+        /// Currency of the balance
+        pub currency: ::std::string::String,
+        /// Billing mode
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub billing: ::std::option::Option<::std::string::String>,
+    }
+    impl Balance {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(balance: f64, currency: ::std::string::String) -> Self {
+            Self {
+                balance,
+                currency,
+                billing: None,
+            }
+        }
+    }
+    /// A contact group.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Group {
+        /// Id of the group
+        pub id: ::std::string::String,
+        /// Name of the group
+        pub name: ::std::string::String,
+        /// Contacts in the group
+        #[serde(rename = "totalPhoneNumbers")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_phone_numbers: ::std::option::Option<i64>,
+        /// Cost of sending to every contact
+        #[serde(rename = "totalCost")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_cost: ::std::option::Option<f64>,
+        /// Contacts that opted out
+        #[serde(rename = "totalOptouts")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_optouts: ::std::option::Option<i64>,
+        /// Creation time
+        #[serde(rename = "createdAt")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::std::string::String>,
+    }
+    impl Group {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::std::string::String, name: ::std::string::String) -> Self {
+            Self {
+                id,
+                name,
+                total_phone_numbers: None,
+                total_cost: None,
+                total_optouts: None,
+                created_at: None,
+            }
+        }
+    }
+    /// A group to create.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct CreateGroupRequest {
+        /// Name of the group
+        pub name: ::std::string::String,
+    }
+    impl CreateGroupRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(name: ::std::string::String) -> Self {
+            Self { name }
+        }
+    }
+    /// A created group.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct GroupInfo {
+        /// Id of the group
+        pub id: ::std::string::String,
+        /// Name of the group
+        pub name: ::std::string::String,
+    }
+    impl GroupInfo {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::std::string::String, name: ::std::string::String) -> Self {
+            Self { id, name }
+        }
+    }
+    /// A group and one page of its contacts.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct GroupContacts {
+        /// The group
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub info: ::std::option::Option<Group>,
+        /// Contacts on this page
+        pub data: ::std::vec::Vec<Contact>,
+        /// Cursors to the neighbouring pages
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub paging: ::std::option::Option<Paging>,
+    }
+    impl GroupContacts {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(data: ::std::vec::Vec<Contact>) -> Self {
+            Self {
+                info: None,
+                data,
+                paging: None,
+            }
+        }
+    }
+    /// A contact of a group.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Contact {
+        /// Id of the contact's phone number
+        #[serde(rename = "phoneNumberId")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone_number_id: ::std::option::Option<::std::string::String>,
+        /// Phone number in E.164 format
+        #[serde(rename = "phoneNumber")]
+        pub phone_number: ::std::string::String,
+        /// First name
+        #[serde(rename = "firstName")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        /// Last name
+        #[serde(rename = "lastName")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        /// Creation time
+        #[serde(rename = "createdAt")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::std::string::String>,
+    }
+    impl Contact {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(phone_number: ::std::string::String) -> Self {
+            Self {
+                phone_number_id: None,
+                phone_number,
+                first_name: None,
+                last_name: None,
+                created_at: None,
+            }
+        }
+    }
+    /// Contact details to store.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct NewContact {
+        /// Phone number in E.164 format
+        #[serde(rename = "phoneNumber")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        /// First name
+        #[serde(rename = "firstName")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        /// Last name
+        #[serde(rename = "lastName")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+    }
+    /// Contacts to add to a group.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct AddContactsRequest {
+        /// The contacts
+        pub contacts: ::std::vec::Vec<NewContact>,
+    }
+    impl AddContactsRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(contacts: ::std::vec::Vec<NewContact>) -> Self {
+            Self { contacts }
+        }
+    }
+    /// Cursors of a paged list.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Paging {
+        /// Cursor of the next page
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        /// Cursor of the previous page
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        /// Items per page
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+    }
+    /// The body of every error response.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ErrorResponse {
+        /// What went wrong
+        pub error: ApiError,
+    }
+    impl ErrorResponse {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(error: ApiError) -> Self {
+            Self { error }
+        }
+    }
+    /// An SMS.CX error.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ApiError {
+        /// Error class
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+        /// Numeric error code
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<i64>,
+        /// Human-readable message
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// Link to the error's documentation
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
     }
 }

@@ -178,7 +178,10 @@ impl Client {
     /// `POST /agent/action/list_chats`
     ///
     /// Required scopes: `chats--all:ro`.
-    pub async fn list_chats(&self, body: &ListChatsRequest) -> Result<ListChatsResponse> {
+    pub async fn list_chats(
+        &self,
+        body: &types::ListChatsRequest,
+    ) -> Result<types::ListChatsResponse> {
         self.api
             .operation(Method::POST, "/agent/action/list_chats", &[])
             .scopes(&["chats--all:ro"])
@@ -191,7 +194,7 @@ impl Client {
     /// `POST /agent/action/get_chat`
     ///
     /// Required scopes: `chats--all:ro`.
-    pub async fn get_chat(&self, body: &GetChatRequest) -> Result<Chat> {
+    pub async fn get_chat(&self, body: &types::GetChatRequest) -> Result<types::Chat> {
         self.api
             .operation(Method::POST, "/agent/action/get_chat", &[])
             .scopes(&["chats--all:ro"])
@@ -204,7 +207,10 @@ impl Client {
     /// `POST /agent/action/list_threads`
     ///
     /// Required scopes: `chats--all:ro`.
-    pub async fn list_threads(&self, body: &ListThreadsRequest) -> Result<ListThreadsResponse> {
+    pub async fn list_threads(
+        &self,
+        body: &types::ListThreadsRequest,
+    ) -> Result<types::ListThreadsResponse> {
         self.api
             .operation(Method::POST, "/agent/action/list_threads", &[])
             .scopes(&["chats--all:ro"])
@@ -217,7 +223,10 @@ impl Client {
     /// `POST /agent/action/start_chat`
     ///
     /// Required scopes: `chats--all:rw`.
-    pub async fn start_chat(&self, body: &StartChatRequest) -> Result<StartChatResponse> {
+    pub async fn start_chat(
+        &self,
+        body: &types::StartChatRequest,
+    ) -> Result<types::StartChatResponse> {
         self.api
             .operation(Method::POST, "/agent/action/start_chat", &[])
             .scopes(&["chats--all:rw"])
@@ -230,7 +239,10 @@ impl Client {
     /// `POST /agent/action/send_event`
     ///
     /// Required scopes: `chats--all:rw`.
-    pub async fn send_event(&self, body: &SendEventRequest) -> Result<SendEventResponse> {
+    pub async fn send_event(
+        &self,
+        body: &types::SendEventRequest,
+    ) -> Result<types::SendEventResponse> {
         self.api
             .operation(Method::POST, "/agent/action/send_event", &[])
             .scopes(&["chats--all:rw"])
@@ -243,7 +255,7 @@ impl Client {
     /// `POST /agent/action/deactivate_chat`
     ///
     /// Required scopes: `chats--all:rw`.
-    pub async fn deactivate_chat(&self, body: &DeactivateChatRequest) -> Result<()> {
+    pub async fn deactivate_chat(&self, body: &types::DeactivateChatRequest) -> Result<()> {
         self.api
             .operation(Method::POST, "/agent/action/deactivate_chat", &[])
             .scopes(&["chats--all:rw"])
@@ -256,7 +268,7 @@ impl Client {
     /// `POST /agent/action/transfer_chat`
     ///
     /// Required scopes: `chats--all:rw`.
-    pub async fn transfer_chat(&self, body: &TransferChatRequest) -> Result<()> {
+    pub async fn transfer_chat(&self, body: &types::TransferChatRequest) -> Result<()> {
         self.api
             .operation(Method::POST, "/agent/action/transfer_chat", &[])
             .scopes(&["chats--all:rw"])
@@ -271,8 +283,8 @@ impl Client {
     /// Required scopes: `customers:ro`.
     pub async fn list_customers(
         &self,
-        body: &ListCustomersRequest,
-    ) -> Result<ListCustomersResponse> {
+        body: &types::ListCustomersRequest,
+    ) -> Result<types::ListCustomersResponse> {
         self.api
             .operation(Method::POST, "/agent/action/list_customers", &[])
             .scopes(&["customers:ro"])
@@ -285,7 +297,7 @@ impl Client {
     /// `POST /agent/action/set_routing_status`
     ///
     /// Required scopes: `agents--my:rw`.
-    pub async fn set_routing_status(&self, body: &SetRoutingStatusRequest) -> Result<()> {
+    pub async fn set_routing_status(&self, body: &types::SetRoutingStatusRequest) -> Result<()> {
         self.api
             .operation(Method::POST, "/agent/action/set_routing_status", &[])
             .scopes(&["agents--my:rw"])
@@ -298,7 +310,10 @@ impl Client {
     /// `POST /configuration/action/list_agents`
     ///
     /// Required scopes: `agents--all:ro`.
-    pub async fn list_agents(&self, body: &ListAgentsRequest) -> Result<::std::vec::Vec<Agent>> {
+    pub async fn list_agents(
+        &self,
+        body: &types::ListAgentsRequest,
+    ) -> Result<::std::vec::Vec<types::Agent>> {
         self.api
             .operation(Method::POST, "/configuration/action/list_agents", &[])
             .scopes(&["agents--all:ro"])
@@ -311,7 +326,10 @@ impl Client {
     /// `POST /configuration/action/list_groups`
     ///
     /// Required scopes: `groups--all:ro`.
-    pub async fn list_groups(&self, body: &ListGroupsRequest) -> Result<::std::vec::Vec<Group>> {
+    pub async fn list_groups(
+        &self,
+        body: &types::ListGroupsRequest,
+    ) -> Result<::std::vec::Vec<types::Group>> {
         self.api
             .operation(Method::POST, "/configuration/action/list_groups", &[])
             .scopes(&["groups--all:ro"])
@@ -326,8 +344,8 @@ impl Client {
     /// Required scopes: `webhooks.configuration:rw`.
     pub async fn register_webhook(
         &self,
-        body: &RegisterWebhookRequest,
-    ) -> Result<RegisterWebhookResponse> {
+        body: &types::RegisterWebhookRequest,
+    ) -> Result<types::RegisterWebhookResponse> {
         self.api
             .operation(Method::POST, "/configuration/action/register_webhook", &[])
             .scopes(&["webhooks.configuration:rw"])
@@ -336,651 +354,658 @@ impl Client {
             .await
     }
 }
-/// Order of a listing.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SortOrder {
-    /// Oldest first
-    Asc,
-    /// Newest first
-    Desc,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(SortOrder, [Asc = "asc", Desc = "desc"]);
-/// Which chats to list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ListChatsRequest {
-    /// Filters on the chats
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub filters: ::std::option::Option<::serde_json::Value>,
-    /// Order of the chats
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sort_order: ::std::option::Option<SortOrder>,
-    /// Chats per page (at most 100)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub limit: ::std::option::Option<i64>,
-    /// Page to fetch (from `next_page_id`)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub page_id: ::std::option::Option<::std::string::String>,
-}
-/// A page of chats.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ListChatsResponse {
-    /// The chats
-    pub chats_summary: ::std::vec::Vec<ChatSummary>,
-    /// Chats matching the filters
-    pub found_chats: i64,
-    /// The next page, if there is one
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_page_id: ::std::option::Option<::std::string::String>,
-    /// The previous page, if there is one
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub previous_page_id: ::std::option::Option<::std::string::String>,
-}
-impl ListChatsResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(chats_summary: ::std::vec::Vec<ChatSummary>, found_chats: i64) -> Self {
-        Self {
-            chats_summary,
-            found_chats,
-            next_page_id: None,
-            previous_page_id: None,
-        }
-    }
-}
-/// A chat in a listing.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ChatSummary {
-    /// Id of the chat
-    pub id: ::std::string::String,
-    /// Agents and customers of the chat
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub users: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Summary of the latest thread
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_thread_summary: ::std::option::Option<::serde_json::Value>,
-    /// Chat properties
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub properties: ::std::option::Option<::serde_json::Value>,
-}
-impl ChatSummary {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::std::string::String) -> Self {
-        Self {
-            id,
-            users: None,
-            last_thread_summary: None,
-            properties: None,
-        }
-    }
-}
-/// Which chat to get.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct GetChatRequest {
-    /// Id of the chat
-    pub chat_id: ::std::string::String,
-    /// Thread to include (default: the latest)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub thread_id: ::std::option::Option<::std::string::String>,
-}
-impl GetChatRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(chat_id: ::std::string::String) -> Self {
-        Self {
-            chat_id,
-            thread_id: None,
-        }
-    }
-}
-/// A chat with one thread.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Chat {
-    /// Id of the chat
-    pub id: ::std::string::String,
-    /// Agents and customers of the chat
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub users: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// The requested thread
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub thread: ::std::option::Option<::serde_json::Value>,
-    /// Chat properties
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub properties: ::std::option::Option<::serde_json::Value>,
-}
-impl Chat {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::std::string::String) -> Self {
-        Self {
-            id,
-            users: None,
-            thread: None,
-            properties: None,
-        }
-    }
-}
-/// Which threads to list.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ListThreadsRequest {
-    /// Id of the chat
-    pub chat_id: ::std::string::String,
-    /// Order of the threads
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sort_order: ::std::option::Option<SortOrder>,
-    /// Threads per page
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub limit: ::std::option::Option<i64>,
-    /// Page to fetch (from `next_page_id`)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub page_id: ::std::option::Option<::std::string::String>,
-}
-impl ListThreadsRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(chat_id: ::std::string::String) -> Self {
-        Self {
-            chat_id,
-            sort_order: None,
-            limit: None,
-            page_id: None,
-        }
-    }
-}
-/// A page of threads.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ListThreadsResponse {
-    /// The threads
-    pub threads: ::std::vec::Vec<::serde_json::Value>,
-    /// Threads in the chat
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub found_threads: ::std::option::Option<i64>,
-    /// The next page, if there is one
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_page_id: ::std::option::Option<::std::string::String>,
-    /// The previous page, if there is one
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub previous_page_id: ::std::option::Option<::std::string::String>,
-}
-impl ListThreadsResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(threads: ::std::vec::Vec<::serde_json::Value>) -> Self {
-        Self {
-            threads,
-            found_threads: None,
-            next_page_id: None,
-            previous_page_id: None,
-        }
-    }
-}
-/// A chat to start.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct StartChatRequest {
-    /// Initial chat data (users, thread, properties)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub chat: ::std::option::Option<::serde_json::Value>,
-    /// Start the chat active
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub active: ::std::option::Option<bool>,
-    /// Keep the chat open after the customer leaves
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub continuous: ::std::option::Option<bool>,
-}
-/// A started chat.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct StartChatResponse {
-    /// Id of the chat
-    pub chat_id: ::std::string::String,
-    /// Id of the first thread
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub thread_id: ::std::option::Option<::std::string::String>,
-}
-impl StartChatResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(chat_id: ::std::string::String) -> Self {
-        Self {
-            chat_id,
-            thread_id: None,
-        }
-    }
-}
-/// An event to send.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SendEventRequest {
-    /// Id of the chat
-    pub chat_id: ::std::string::String,
-    /// The event
-    pub event: ChatEvent,
-    /// Add to the latest thread even if it is inactive
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub attach_to_last_thread: ::std::option::Option<bool>,
-}
-impl SendEventRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(chat_id: ::std::string::String, event: ChatEvent) -> Self {
-        Self {
-            chat_id,
-            event,
-            attach_to_last_thread: None,
-        }
-    }
-}
-/// An event in a chat.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ChatEvent {
-    /// Kind of event
-    pub r#type: EventType,
-    /// Text of a message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<::std::string::String>,
-    /// Who sees the event
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub visibility: ::std::option::Option<Visibility>,
-}
-impl ChatEvent {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(r#type: EventType) -> Self {
-        Self {
-            r#type,
-            text: None,
-            visibility: None,
-        }
-    }
-}
-/// Kind of chat event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventType {
-    /// `message`
-    Message,
-    /// `system_message`
-    SystemMessage,
-    /// `file`
-    File,
-    /// `rich_message`
-    RichMessage,
-    /// `filled_form`
-    FilledForm,
-    /// `custom`
-    Custom,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(
-    EventType,
-    [
-        Message = "message",
-        SystemMessage = "system_message",
-        File = "file",
-        RichMessage = "rich_message",
-        FilledForm = "filled_form",
-        Custom = "custom"
-    ]
-);
-/// Who sees an event.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Visibility {
-    /// Everyone in the chat
-    All,
-    /// Agents only
-    Agents,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(Visibility, [All = "all", Agents = "agents"]);
-/// A sent event.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SendEventResponse {
-    /// Id of the event
-    pub event_id: ::std::string::String,
-}
-impl SendEventResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(event_id: ::std::string::String) -> Self {
-        Self { event_id }
-    }
-}
-/// Which chat to deactivate.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct DeactivateChatRequest {
-    /// Id of the chat
-    pub id: ::std::string::String,
-}
-impl DeactivateChatRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::std::string::String) -> Self {
-        Self { id }
-    }
-}
-/// A chat to transfer, and where.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct TransferChatRequest {
-    /// Id of the chat
-    pub id: ::std::string::String,
-    /// Where to (default: any available agent)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub target: ::std::option::Option<TransferTarget>,
-    /// Transfer even to agents not accepting chats
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ignore_agents_availability: ::std::option::Option<bool>,
-}
-impl TransferChatRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::std::string::String) -> Self {
-        Self {
-            id,
-            target: None,
-            ignore_agents_availability: None,
-        }
-    }
-}
-/// Agents or a group a chat is transferred to.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct TransferTarget {
-    /// Kind of target
-    pub r#type: TransferTargetType,
-    /// Agent ids (strings) or group ids (numbers)
-    pub ids: ::std::vec::Vec<::serde_json::Value>,
-}
-impl TransferTarget {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(r#type: TransferTargetType, ids: ::std::vec::Vec<::serde_json::Value>) -> Self {
-        Self { r#type, ids }
-    }
-}
-/// Kind of transfer target.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransferTargetType {
-    /// `agent`
-    Agent,
-    /// `group`
-    Group,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(TransferTargetType, [Agent = "agent", Group = "group"]);
-/// Which customers to list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ListCustomersRequest {
-    /// Filters on the customers
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub filters: ::std::option::Option<::serde_json::Value>,
-    /// Order of the customers
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sort_order: ::std::option::Option<SortOrder>,
-    /// Customers per page
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub limit: ::std::option::Option<i64>,
-    /// Page to fetch (from `next_page_id`)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub page_id: ::std::option::Option<::std::string::String>,
-}
-/// A page of customers.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ListCustomersResponse {
-    /// The customers
-    pub customers: ::std::vec::Vec<::serde_json::Value>,
-    /// Customers matching the filters
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_customers: ::std::option::Option<i64>,
-    /// The next page, if there is one
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_page_id: ::std::option::Option<::std::string::String>,
-    /// The previous page, if there is one
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub previous_page_id: ::std::option::Option<::std::string::String>,
-}
-impl ListCustomersResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(customers: ::std::vec::Vec<::serde_json::Value>) -> Self {
-        Self {
-            customers,
-            total_customers: None,
-            next_page_id: None,
-            previous_page_id: None,
-        }
-    }
-}
-/// Whether an agent or group takes new chats.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoutingStatus {
-    /// Takes new chats
-    AcceptingChats,
-    /// Online, but takes no new chats
-    NotAcceptingChats,
-    /// Offline
-    Offline,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(
-    RoutingStatus,
-    [
-        AcceptingChats = "accepting_chats",
-        NotAcceptingChats = "not_accepting_chats",
-        Offline = "offline"
-    ]
-);
-/// A new routing status.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SetRoutingStatusRequest {
-    /// The new status
-    pub status: RoutingStatus,
-    /// Agent to set it for (default: the signed-in agent)
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub agent_id: ::std::option::Option<::std::string::String>,
-}
-impl SetRoutingStatusRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(status: RoutingStatus) -> Self {
-        Self {
-            status,
-            agent_id: None,
-        }
-    }
-}
-/// Which agents to list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ListAgentsRequest {
-    /// Filters on the agents
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub filters: ::std::option::Option<::serde_json::Value>,
-    /// Extra fields to include
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-/// An agent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Agent {
-    /// Id (the agent's email)
-    pub id: ::std::string::String,
-    /// Display name
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// Role, e.g. `administrator`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub role: ::std::option::Option<::std::string::String>,
-    /// Login status
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub login_status: ::std::option::Option<::std::string::String>,
-    /// Most chats at once
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_chats_count: ::std::option::Option<i64>,
-}
-impl Agent {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::std::string::String) -> Self {
-        Self {
-            id,
-            name: None,
-            role: None,
-            login_status: None,
-            max_chats_count: None,
-        }
-    }
-}
-/// What to include in the group listing.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ListGroupsRequest {
-    /// Extra fields to include
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-/// A group of agents.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Group {
-    /// Id of the group
-    pub id: i64,
-    /// Name of the group
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// Language of the group
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_code: ::std::option::Option<::std::string::String>,
-    /// Whether the group takes new chats
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub routing_status: ::std::option::Option<RoutingStatus>,
-}
-impl Group {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: i64) -> Self {
-        Self {
-            id,
-            name: None,
-            language_code: None,
-            routing_status: None,
-        }
-    }
-}
-/// A webhook to register.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct RegisterWebhookRequest {
-    /// URL the events are posted to
-    pub url: ::std::string::String,
-    /// Event to receive, e.g. `incoming_chat`
-    pub action: ::std::string::String,
-    /// Secret sent with every event
-    pub secret_key: ::std::string::String,
-    /// Client id of the application
-    pub owner_client_id: ::std::string::String,
-    /// Scope of the webhook
-    pub r#type: WebhookType,
-    /// Your description of the webhook
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// Filters on the events
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub filters: ::std::option::Option<::serde_json::Value>,
-}
-impl RegisterWebhookRequest {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(
-        url: ::std::string::String,
-        action: ::std::string::String,
-        secret_key: ::std::string::String,
-        owner_client_id: ::std::string::String,
-        r#type: WebhookType,
-    ) -> Self {
-        Self {
-            url,
-            action,
-            secret_key,
-            owner_client_id,
-            r#type,
-            description: None,
-            filters: None,
-        }
-    }
-}
-/// Scope of a webhook.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookType {
-    /// `license`
-    License,
-    /// `bot`
-    Bot,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(WebhookType, [License = "license", Bot = "bot"]);
-/// A registered webhook.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct RegisterWebhookResponse {
-    /// Id of the webhook
-    pub id: ::std::string::String,
-}
-impl RegisterWebhookResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::std::string::String) -> Self {
-        Self { id }
-    }
-}
-/// The body of every error response.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ErrorResponse {
-    /// What went wrong
-    pub error: ApiError,
-}
-impl ErrorResponse {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(error: ApiError) -> Self {
-        Self { error }
-    }
-}
-/// A Text error.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ApiError {
-    /// Error class
-    pub r#type: ErrorType,
-    /// Human-readable message
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// Details, e.g. the right `region` of a misdirected request
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::serde_json::Value>,
-}
-impl ApiError {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(r#type: ErrorType) -> Self {
-        Self {
-            r#type,
-            message: None,
-            data: None,
-        }
-    }
-}
-/// Class of a Text error; unknown classes are kept.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ErrorType {
-    /// `authentication`
-    Authentication,
-    /// `authorization`
-    Authorization,
-    /// `validation`
-    Validation,
-    /// `not_found`
-    NotFound,
-    /// `too_many_requests`
-    TooManyRequests,
-    /// `misdirected_request`
-    MisdirectedRequest,
-    /// `internal`
-    Internal,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(
-    ErrorType,
-    [
-        Authentication = "authentication",
-        Authorization = "authorization",
-        Validation = "validation",
-        NotFound = "not_found",
-        TooManyRequests = "too_many_requests",
-        MisdirectedRequest = "misdirected_request",
-        Internal = "internal"
-    ]
-);
 /// The provider's error body of an [`Error::Api`] decoded as its declared type, when it is one.
-pub fn decode_error(error: &Error) -> ::std::option::Option<ErrorResponse> {
+pub fn decode_error(error: &Error) -> ::std::option::Option<types::ErrorResponse> {
     match error {
         Error::Api { error, .. } => ::serde_json::from_value(error.body.clone()).ok(),
         _ => None,
     }
+}
+pub use self::types::*;
+/// The spec's types, and the types derived from its operations (query parameters,
+/// request headers) and webhook events, all re-exported at the crate root. A type named
+/// like an item of the client (`Client`, `Error`, `Result`, ...) is only reachable here:
+/// at the crate root, that name is the client's.
+pub mod types {
+    /// Order of a listing.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum SortOrder {
+        /// Oldest first
+        Asc,
+        /// Newest first
+        Desc,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(SortOrder, [Asc = "asc", Desc = "desc"]);
+    /// Which chats to list.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ListChatsRequest {
+        /// Filters on the chats
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filters: ::std::option::Option<::serde_json::Value>,
+        /// Order of the chats
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sort_order: ::std::option::Option<SortOrder>,
+        /// Chats per page (at most 100)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        /// Page to fetch (from `next_page_id`)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page_id: ::std::option::Option<::std::string::String>,
+    }
+    /// A page of chats.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ListChatsResponse {
+        /// The chats
+        pub chats_summary: ::std::vec::Vec<ChatSummary>,
+        /// Chats matching the filters
+        pub found_chats: i64,
+        /// The next page, if there is one
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_page_id: ::std::option::Option<::std::string::String>,
+        /// The previous page, if there is one
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous_page_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ListChatsResponse {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(chats_summary: ::std::vec::Vec<ChatSummary>, found_chats: i64) -> Self {
+            Self {
+                chats_summary,
+                found_chats,
+                next_page_id: None,
+                previous_page_id: None,
+            }
+        }
+    }
+    /// A chat in a listing.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ChatSummary {
+        /// Id of the chat
+        pub id: ::std::string::String,
+        /// Agents and customers of the chat
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub users: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+        /// Summary of the latest thread
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_thread_summary: ::std::option::Option<::serde_json::Value>,
+        /// Chat properties
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub properties: ::std::option::Option<::serde_json::Value>,
+    }
+    impl ChatSummary {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::std::string::String) -> Self {
+            Self {
+                id,
+                users: None,
+                last_thread_summary: None,
+                properties: None,
+            }
+        }
+    }
+    /// Which chat to get.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct GetChatRequest {
+        /// Id of the chat
+        pub chat_id: ::std::string::String,
+        /// Thread to include (default: the latest)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thread_id: ::std::option::Option<::std::string::String>,
+    }
+    impl GetChatRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(chat_id: ::std::string::String) -> Self {
+            Self {
+                chat_id,
+                thread_id: None,
+            }
+        }
+    }
+    /// A chat with one thread.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Chat {
+        /// Id of the chat
+        pub id: ::std::string::String,
+        /// Agents and customers of the chat
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub users: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+        /// The requested thread
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thread: ::std::option::Option<::serde_json::Value>,
+        /// Chat properties
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub properties: ::std::option::Option<::serde_json::Value>,
+    }
+    impl Chat {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::std::string::String) -> Self {
+            Self {
+                id,
+                users: None,
+                thread: None,
+                properties: None,
+            }
+        }
+    }
+    /// Which threads to list.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ListThreadsRequest {
+        /// Id of the chat
+        pub chat_id: ::std::string::String,
+        /// Order of the threads
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sort_order: ::std::option::Option<SortOrder>,
+        /// Threads per page
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        /// Page to fetch (from `next_page_id`)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ListThreadsRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(chat_id: ::std::string::String) -> Self {
+            Self {
+                chat_id,
+                sort_order: None,
+                limit: None,
+                page_id: None,
+            }
+        }
+    }
+    /// A page of threads.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ListThreadsResponse {
+        /// The threads
+        pub threads: ::std::vec::Vec<::serde_json::Value>,
+        /// Threads in the chat
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub found_threads: ::std::option::Option<i64>,
+        /// The next page, if there is one
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_page_id: ::std::option::Option<::std::string::String>,
+        /// The previous page, if there is one
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous_page_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ListThreadsResponse {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(threads: ::std::vec::Vec<::serde_json::Value>) -> Self {
+            Self {
+                threads,
+                found_threads: None,
+                next_page_id: None,
+                previous_page_id: None,
+            }
+        }
+    }
+    /// A chat to start.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct StartChatRequest {
+        /// Initial chat data (users, thread, properties)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub chat: ::std::option::Option<::serde_json::Value>,
+        /// Start the chat active
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub active: ::std::option::Option<bool>,
+        /// Keep the chat open after the customer leaves
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub continuous: ::std::option::Option<bool>,
+    }
+    /// A started chat.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct StartChatResponse {
+        /// Id of the chat
+        pub chat_id: ::std::string::String,
+        /// Id of the first thread
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thread_id: ::std::option::Option<::std::string::String>,
+    }
+    impl StartChatResponse {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(chat_id: ::std::string::String) -> Self {
+            Self {
+                chat_id,
+                thread_id: None,
+            }
+        }
+    }
+    /// An event to send.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct SendEventRequest {
+        /// Id of the chat
+        pub chat_id: ::std::string::String,
+        /// The event
+        pub event: ChatEvent,
+        /// Add to the latest thread even if it is inactive
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attach_to_last_thread: ::std::option::Option<bool>,
+    }
+    impl SendEventRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(chat_id: ::std::string::String, event: ChatEvent) -> Self {
+            Self {
+                chat_id,
+                event,
+                attach_to_last_thread: None,
+            }
+        }
+    }
+    /// An event in a chat.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ChatEvent {
+        /// Kind of event
+        pub r#type: EventType,
+        /// Text of a message
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+        /// Who sees the event
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub visibility: ::std::option::Option<Visibility>,
+    }
+    impl ChatEvent {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(r#type: EventType) -> Self {
+            Self {
+                r#type,
+                text: None,
+                visibility: None,
+            }
+        }
+    }
+    /// Kind of chat event.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum EventType {
+        /// `message`
+        Message,
+        /// `system_message`
+        SystemMessage,
+        /// `file`
+        File,
+        /// `rich_message`
+        RichMessage,
+        /// `filled_form`
+        FilledForm,
+        /// `custom`
+        Custom,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(
+        EventType,
+        [
+            Message = "message",
+            SystemMessage = "system_message",
+            File = "file",
+            RichMessage = "rich_message",
+            FilledForm = "filled_form",
+            Custom = "custom"
+        ]
+    );
+    /// Who sees an event.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Visibility {
+        /// Everyone in the chat
+        All,
+        /// Agents only
+        Agents,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(Visibility, [All = "all", Agents = "agents"]);
+    /// A sent event.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct SendEventResponse {
+        /// Id of the event
+        pub event_id: ::std::string::String,
+    }
+    impl SendEventResponse {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(event_id: ::std::string::String) -> Self {
+            Self { event_id }
+        }
+    }
+    /// Which chat to deactivate.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct DeactivateChatRequest {
+        /// Id of the chat
+        pub id: ::std::string::String,
+    }
+    impl DeactivateChatRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::std::string::String) -> Self {
+            Self { id }
+        }
+    }
+    /// A chat to transfer, and where.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct TransferChatRequest {
+        /// Id of the chat
+        pub id: ::std::string::String,
+        /// Where to (default: any available agent)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub target: ::std::option::Option<TransferTarget>,
+        /// Transfer even to agents not accepting chats
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ignore_agents_availability: ::std::option::Option<bool>,
+    }
+    impl TransferChatRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::std::string::String) -> Self {
+            Self {
+                id,
+                target: None,
+                ignore_agents_availability: None,
+            }
+        }
+    }
+    /// Agents or a group a chat is transferred to.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct TransferTarget {
+        /// Kind of target
+        pub r#type: TransferTargetType,
+        /// Agent ids (strings) or group ids (numbers)
+        pub ids: ::std::vec::Vec<::serde_json::Value>,
+    }
+    impl TransferTarget {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(r#type: TransferTargetType, ids: ::std::vec::Vec<::serde_json::Value>) -> Self {
+            Self { r#type, ids }
+        }
+    }
+    /// Kind of transfer target.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum TransferTargetType {
+        /// `agent`
+        Agent,
+        /// `group`
+        Group,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(TransferTargetType, [Agent = "agent", Group = "group"]);
+    /// Which customers to list.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ListCustomersRequest {
+        /// Filters on the customers
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filters: ::std::option::Option<::serde_json::Value>,
+        /// Order of the customers
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sort_order: ::std::option::Option<SortOrder>,
+        /// Customers per page
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        /// Page to fetch (from `next_page_id`)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page_id: ::std::option::Option<::std::string::String>,
+    }
+    /// A page of customers.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ListCustomersResponse {
+        /// The customers
+        pub customers: ::std::vec::Vec<::serde_json::Value>,
+        /// Customers matching the filters
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_customers: ::std::option::Option<i64>,
+        /// The next page, if there is one
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_page_id: ::std::option::Option<::std::string::String>,
+        /// The previous page, if there is one
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous_page_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ListCustomersResponse {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(customers: ::std::vec::Vec<::serde_json::Value>) -> Self {
+            Self {
+                customers,
+                total_customers: None,
+                next_page_id: None,
+                previous_page_id: None,
+            }
+        }
+    }
+    /// Whether an agent or group takes new chats.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum RoutingStatus {
+        /// Takes new chats
+        AcceptingChats,
+        /// Online, but takes no new chats
+        NotAcceptingChats,
+        /// Offline
+        Offline,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(
+        RoutingStatus,
+        [
+            AcceptingChats = "accepting_chats",
+            NotAcceptingChats = "not_accepting_chats",
+            Offline = "offline"
+        ]
+    );
+    /// A new routing status.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct SetRoutingStatusRequest {
+        /// The new status
+        pub status: RoutingStatus,
+        /// Agent to set it for (default: the signed-in agent)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub agent_id: ::std::option::Option<::std::string::String>,
+    }
+    impl SetRoutingStatusRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(status: RoutingStatus) -> Self {
+            Self {
+                status,
+                agent_id: None,
+            }
+        }
+    }
+    /// Which agents to list.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ListAgentsRequest {
+        /// Filters on the agents
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filters: ::std::option::Option<::serde_json::Value>,
+        /// Extra fields to include
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    /// An agent.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Agent {
+        /// Id (the agent's email)
+        pub id: ::std::string::String,
+        /// Display name
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// Role, e.g. `administrator`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub role: ::std::option::Option<::std::string::String>,
+        /// Login status
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub login_status: ::std::option::Option<::std::string::String>,
+        /// Most chats at once
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_chats_count: ::std::option::Option<i64>,
+    }
+    impl Agent {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::std::string::String) -> Self {
+            Self {
+                id,
+                name: None,
+                role: None,
+                login_status: None,
+                max_chats_count: None,
+            }
+        }
+    }
+    /// What to include in the group listing.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ListGroupsRequest {
+        /// Extra fields to include
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    /// A group of agents.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Group {
+        /// Id of the group
+        pub id: i64,
+        /// Name of the group
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// Language of the group
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language_code: ::std::option::Option<::std::string::String>,
+        /// Whether the group takes new chats
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub routing_status: ::std::option::Option<RoutingStatus>,
+    }
+    impl Group {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: i64) -> Self {
+            Self {
+                id,
+                name: None,
+                language_code: None,
+                routing_status: None,
+            }
+        }
+    }
+    /// A webhook to register.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct RegisterWebhookRequest {
+        /// URL the events are posted to
+        pub url: ::std::string::String,
+        /// Event to receive, e.g. `incoming_chat`
+        pub action: ::std::string::String,
+        /// Secret sent with every event
+        pub secret_key: ::std::string::String,
+        /// Client id of the application
+        pub owner_client_id: ::std::string::String,
+        /// Scope of the webhook
+        pub r#type: WebhookType,
+        /// Your description of the webhook
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        /// Filters on the events
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filters: ::std::option::Option<::serde_json::Value>,
+    }
+    impl RegisterWebhookRequest {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(
+            url: ::std::string::String,
+            action: ::std::string::String,
+            secret_key: ::std::string::String,
+            owner_client_id: ::std::string::String,
+            r#type: WebhookType,
+        ) -> Self {
+            Self {
+                url,
+                action,
+                secret_key,
+                owner_client_id,
+                r#type,
+                description: None,
+                filters: None,
+            }
+        }
+    }
+    /// Scope of a webhook.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum WebhookType {
+        /// `license`
+        License,
+        /// `bot`
+        Bot,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(WebhookType, [License = "license", Bot = "bot"]);
+    /// A registered webhook.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct RegisterWebhookResponse {
+        /// Id of the webhook
+        pub id: ::std::string::String,
+    }
+    impl RegisterWebhookResponse {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::std::string::String) -> Self {
+            Self { id }
+        }
+    }
+    /// The body of every error response.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ErrorResponse {
+        /// What went wrong
+        pub error: ApiError,
+    }
+    impl ErrorResponse {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(error: ApiError) -> Self {
+            Self { error }
+        }
+    }
+    /// A Text error.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ApiError {
+        /// Error class
+        pub r#type: ErrorType,
+        /// Human-readable message
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        /// Details, e.g. the right `region` of a misdirected request
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::serde_json::Value>,
+    }
+    impl ApiError {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(r#type: ErrorType) -> Self {
+            Self {
+                r#type,
+                message: None,
+                data: None,
+            }
+        }
+    }
+    /// Class of a Text error; unknown classes are kept.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ErrorType {
+        /// `authentication`
+        Authentication,
+        /// `authorization`
+        Authorization,
+        /// `validation`
+        Validation,
+        /// `not_found`
+        NotFound,
+        /// `too_many_requests`
+        TooManyRequests,
+        /// `misdirected_request`
+        MisdirectedRequest,
+        /// `internal`
+        Internal,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(
+        ErrorType,
+        [
+            Authentication = "authentication",
+            Authorization = "authorization",
+            Validation = "validation",
+            NotFound = "not_found",
+            TooManyRequests = "too_many_requests",
+            MisdirectedRequest = "misdirected_request",
+            Internal = "internal"
+        ]
+    );
 }

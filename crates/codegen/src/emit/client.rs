@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::names::{docs, ident};
+use super::docs::docs;
 use crate::markdown::code;
 use crate::model::{ApiKeyLocation, AuthKind, AuthScheme, Grant, OAuth2, Provider, Variable};
 
@@ -54,7 +54,7 @@ fn flows(oauth2: &OAuth2) -> TokenStream {
 /// `password`, whose login argument is named after the provider's login field.
 fn password_setter(oauth2: &OAuth2) -> Option<TokenStream> {
     oauth2.grants.contains(&Grant::Password).then(|| {
-        let login = ident(&oauth2.username_argument);
+        let login = oauth2.username_argument.to_ident();
         let doc = docs(&format!(
             "Signs in with the password grant (RFC 6749 §4.3); the login is sent as {}.",
             code(&oauth2.username_field)
@@ -69,7 +69,7 @@ fn password_setter(oauth2: &OAuth2) -> Option<TokenStream> {
 }
 
 fn variable_setter(variable: &Variable) -> TokenStream {
-    let setter = ident(&variable.rust_name);
+    let setter = variable.rust_name.to_ident();
     let name = &variable.name;
     let default = match &variable.default {
         Some(default) => format!("Default: {}.", code(default)),
@@ -90,8 +90,9 @@ fn variable_setter(variable: &Variable) -> TokenStream {
 
 /// The builder methods that give `scheme` its credentials.
 fn scheme_setters(scheme: &AuthScheme) -> TokenStream {
-    let setter = ident(&scheme.rust_name);
-    let name = &scheme.rust_name;
+    let setter = scheme.rust_name.to_ident();
+    // The runtime's engine knows each scheme by its setter's name.
+    let name = scheme.rust_name.as_str();
     let description = scheme
         .description
         .as_deref()
@@ -109,8 +110,8 @@ fn scheme_setters(scheme: &AuthScheme) -> TokenStream {
                     }
                 }
             });
-            let public = scheme.public_setter.as_deref().map(|public| {
-                let public = ident(public);
+            let public = scheme.public_setter.as_ref().map(|public| {
+                let public = public.to_ident();
                 let doc = doc("Authenticates with OAuth 2.0 as the public client `client_id` (no secret).");
                 quote! {
                     #doc

@@ -13,7 +13,7 @@ pub(crate) fn description(provider: &Provider) -> TokenStream {
     let title = &provider.title;
     let base_url = &provider.base_url.text;
     let variables = provider.variables.iter().map(|v| {
-        let (name, setter, env) = (&v.name, &v.rust_name, &v.env_var);
+        let (name, setter, env) = (&v.name, v.rust_name.as_str(), &v.env_var);
         let default = option(v.default.as_ref().map(|d| quote!(#d)));
         quote!(Variable { name: #name, setter: #setter, env: #env, default: #default })
     });
@@ -53,12 +53,12 @@ pub(crate) fn description(provider: &Provider) -> TokenStream {
 }
 
 fn scheme(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
-    let setter = &scheme.rust_name;
+    let setter = scheme.rust_name.as_str();
     let requires = scheme
         .requires
         .iter()
         .filter_map(|name| provider.auth.iter().find(|s| &s.name == name))
-        .map(|s| &s.rust_name);
+        .map(|s| s.rust_name.as_str());
     let kind = match (&scheme.kind, &scheme.env) {
         (
             AuthKind::OAuth2(oauth2),
@@ -68,7 +68,10 @@ fn scheme(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
                 password,
             },
         ) => {
-            let public = scheme.public_setter.as_ref().map(|s| quote!(#s));
+            let public = scheme.public_setter.as_ref().map(|s| {
+                let s = s.as_str();
+                quote!(#s)
+            });
             let secret = option(client_secret.as_ref().map(|s| quote!(#s)));
             let password = option(password.as_ref().map(|(l, p)| quote!((#l, #p))));
             let env = quote!(OAuth2Env { client_id: #client_id, client_secret: #secret, password: #password });

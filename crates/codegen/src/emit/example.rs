@@ -4,7 +4,7 @@
 use crate::markdown::code;
 use std::fmt::Write;
 
-use super::names::doc_lines;
+use super::docs::doc_lines;
 use crate::model::{AuthKind, AuthScheme, Grant, Provider};
 
 /// The crate-level docs, as Markdown.

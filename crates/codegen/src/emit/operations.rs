@@ -6,17 +6,17 @@
 //! shape. Per-operation code thus holds data, not plumbing.
 
 use crate::markdown::code;
-use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
 
-use super::names::{doc_paragraphs, docs, ident};
-use super::types::{struct_item, type_tokens, Wire};
+use super::docs::{doc_paragraphs, docs};
+use super::types::{struct_item, type_path, type_tokens, Site, Wire};
 use crate::model::{
     Body, Field, Operation, Param, Segment, TypeRef, BODY_ARGUMENT, DEFAULT_SUCCESS,
     HEADERS_ARGUMENT, QUERY_ARGUMENT,
 };
 
-/// The parameter structs of every operation (`SendSmsQuery`, ...), emitted beside the types.
+/// The parameter structs of every operation (`SendSmsQuery`, ...), emitted in the types module.
 pub(crate) fn parameter_structs(operations: &[Operation]) -> TokenStream {
     let items = operations.iter().flat_map(|op| {
         [
@@ -26,9 +26,10 @@ pub(crate) fn parameter_structs(operations: &[Operation]) -> TokenStream {
         .into_iter()
         .filter_map(|(name, what, params)| name.as_ref().map(|name| (name, what, params)))
         .map(move |(name, what, params)| {
+            // Linked through the parent module: in the types module, `Client` may be a spec type.
+            let method = op.rust_name.unraw();
             let doc = docs(&format!(
-                "The {what} of [`Client::{}`].",
-                op.rust_name.trim_start_matches("r#")
+                "The {what} of [`Client::{method}`](super::Client::{method})."
             ));
             let fields: Vec<Field> = params.iter().map(param_field).collect();
             struct_item(name, &doc, &fields, Wire::Fields)
@@ -56,16 +57,16 @@ pub(crate) fn methods(operations: &[Operation]) -> TokenStream {
 }
 
 fn method(op: &Operation) -> TokenStream {
-    let name = ident(&op.rust_name);
-    let method = format_ident!("{}", op.method.as_str());
+    let name = op.rust_name.to_ident();
+    let method = Ident::new(op.method.as_str(), Span::call_site());
     let mut args: Vec<TokenStream> = op
         .path_params
         .iter()
         .map(|param| {
-            let arg = ident(&param.rust_name);
+            let arg = param.rust_name.to_ident();
             let ty = match param.ty {
                 TypeRef::String => quote!(&str),
-                _ => type_tokens(&param.ty),
+                _ => type_tokens(&param.ty, Site::Outside),
             };
             quote!(#arg: #ty)
         })
@@ -75,7 +76,7 @@ fn method(op: &Operation) -> TokenStream {
         Segment::Placeholder(wire) => op.path_params.iter().find(|p| &p.name == wire),
         Segment::Literal(_) => None,
     });
-    let path_values = path_values.map(|param| ident(&param.rust_name));
+    let path_values = path_values.map(|param| param.rust_name.to_ident());
     let mut calls = Vec::new();
     if !op.scopes.is_empty() {
         let scopes = &op.scopes;
@@ -86,21 +87,26 @@ fn method(op: &Operation) -> TokenStream {
         calls.push(quote!(.success(&[#(#success),*])));
     }
     for (struct_name, arg_name, add, params) in [
-        (&op.query_type, QUERY_ARGUMENT, "query_params", &op.query),
+        (
+            &op.query_type,
+            QUERY_ARGUMENT,
+            quote!(query_params),
+            &op.query,
+        ),
         (
             &op.headers_type,
             HEADERS_ARGUMENT,
-            "header_params",
+            quote!(header_params),
             &op.headers,
         ),
     ] {
         let Some(struct_name) = struct_name else {
             continue;
         };
-        let (arg, ty, add) = (ident(arg_name), ident(struct_name), format_ident!("{add}"));
+        let (arg, ty) = (arg_name.to_ident(), type_path(struct_name, Site::Outside));
         args.push(quote!(#arg: &#ty));
         let pairs = params.iter().map(|param| {
-            let (wire, field) = (&param.name, ident(&param.rust_name));
+            let (wire, field) = (&param.name, param.rust_name.to_ident());
             quote!((#wire, &#arg.#field))
         });
         calls.push(quote!(.#add(&[#(#pairs),*])));
@@ -108,8 +114,8 @@ fn method(op: &Operation) -> TokenStream {
     match &op.body {
         Some(Body::Empty) => calls.push(quote!(.empty_body())),
         Some(Body::Json(ty) | Body::Form(ty)) => {
-            let ty = type_tokens(ty);
-            let body = ident(BODY_ARGUMENT);
+            let ty = type_tokens(ty, Site::Outside);
+            let body = BODY_ARGUMENT.to_ident();
             args.push(quote!(#body: &#ty));
             let encode = if matches!(op.body, Some(Body::Form(_))) {
                 quote!(form)
@@ -123,7 +129,10 @@ fn method(op: &Operation) -> TokenStream {
     if let Some(field) = &op.envelope {
         calls.push(quote!(.envelope(#field)));
     }
-    let response = op.response.as_ref().map_or_else(|| quote!(()), type_tokens);
+    let response = op
+        .response
+        .as_ref()
+        .map_or_else(|| quote!(()), |ty| type_tokens(ty, Site::Outside));
     let doc = method_doc(op);
     // clippy counts `&self` too, and allows seven.
     let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));

@@ -5,7 +5,7 @@ use crate::markdown::code;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::names::{docs, ident};
+use super::docs::docs;
 use crate::model::Scope;
 
 /// `Scope` with `as_str`, `Display` and `FromStr`; nothing when the provider has no scopes.
@@ -13,7 +13,7 @@ pub(crate) fn scope_enum(title: &str, scopes: &[Scope]) -> TokenStream {
     if scopes.is_empty() {
         return quote!();
     }
-    let variants: Vec<_> = scopes.iter().map(|s| ident(&s.variant)).collect();
+    let variants: Vec<_> = scopes.iter().map(|s| s.variant.to_ident()).collect();
     let declarations = scopes.iter().zip(&variants).map(|(scope, variant)| {
         let value = code(&scope.value);
         let doc = docs(&match &scope.description {

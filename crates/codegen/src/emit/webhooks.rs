@@ -1,15 +1,16 @@
-//! Webhook payloads decoded into one `WebhookEvent` enum that never fails on a new event name.
+//! Webhook payloads decoded into one `WebhookEvent` enum that never fails on a new event name:
+//! the payload structs go to the types module, the enum to the crate root.
 
 use crate::markdown::code;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::names::{docs, ident};
-use super::types::{struct_item, Wire};
+use super::docs::docs;
+use super::types::{struct_item, type_path, Site, Wire};
 use crate::model::Webhooks;
 
-/// The event structs and the `WebhookEvent` enum.
-pub(crate) fn webhooks(title: &str, webhooks: &Webhooks) -> TokenStream {
+/// The event payload structs, which live in the types module.
+pub(crate) fn payloads(webhooks: &Webhooks) -> TokenStream {
     let structs = webhooks.events.iter().map(|event| {
         let name = code(&event.name);
         let doc = docs(&format!(
@@ -18,9 +19,14 @@ pub(crate) fn webhooks(title: &str, webhooks: &Webhooks) -> TokenStream {
         ));
         struct_item(&event.payload_type, &doc, &event.fields, Wire::Json)
     });
+    quote!(#(#structs)*)
+}
+
+/// The `WebhookEvent` enum, at the crate root.
+pub(crate) fn webhook_event(title: &str, webhooks: &Webhooks) -> TokenStream {
     let variants = webhooks.events.iter().map(|event| {
-        let variant = ident(&event.rust_name);
-        let payload = ident(&event.payload_type);
+        let variant = event.rust_name.to_ident();
+        let payload = type_path(&event.payload_type, Site::Outside);
         let doc = docs(&format!(
             "{}: {}",
             code(&event.name),
@@ -29,14 +35,14 @@ pub(crate) fn webhooks(title: &str, webhooks: &Webhooks) -> TokenStream {
         quote!(#doc #variant(#payload),)
     });
     let names = webhooks.events.iter().map(|event| {
-        let variant = ident(&event.rust_name);
+        let variant = event.rust_name.to_ident();
         let name = &event.name;
         quote!(WebhookEvent::#variant(_) => #name,)
     });
     let decode = match &webhooks.tag {
         Some(tag) => {
             let arms = webhooks.events.iter().map(|event| {
-                let variant = ident(&event.rust_name);
+                let variant = event.rust_name.to_ident();
                 let name = &event.name;
                 quote!(#name => ::serde_json::from_value(payload).map(WebhookEvent::#variant).map_err(D::Error::custom),)
             });
@@ -56,7 +62,7 @@ pub(crate) fn webhooks(title: &str, webhooks: &Webhooks) -> TokenStream {
         }
         None => {
             let attempts = webhooks.events.iter().map(|event| {
-                let variant = ident(&event.rust_name);
+                let variant = event.rust_name.to_ident();
                 quote! {
                     if let Ok(event) = ::serde_json::from_value(payload.clone()) {
                         return Ok(WebhookEvent::#variant(event));
@@ -73,8 +79,6 @@ pub(crate) fn webhooks(title: &str, webhooks: &Webhooks) -> TokenStream {
         "A webhook event sent by {title}.\n\nDecode a request body with [`WebhookEvent::from_slice`]; events added by the provider after this client was generated decode as [`WebhookEvent::Unknown`]."
     ));
     quote! {
-        #(#structs)*
-
         #enum_doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum WebhookEvent {

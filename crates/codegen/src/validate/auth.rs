@@ -8,7 +8,7 @@ use super::variables::{self, Variables};
 use super::Ctx;
 use crate::diagnostic::{closest, NameKind, Problem};
 use crate::locate::Path;
-use crate::model::{self, AuthKind, OAuth2, SchemeEnv, MAX_LIFETIME_SECS};
+use crate::model::{self, AuthKind, OAuth2, RustName, SchemeEnv, MAX_LIFETIME_SECS};
 use crate::spec::{self, ApiKeyLocation, AuthType, ClientAuth, Grant, Map, TokenBody};
 
 /// Every scope any oauth2 scheme declares, for operations to refer to by value or by name.
@@ -76,8 +76,8 @@ pub(crate) fn resolve(
             }
             let rust_name = names::rust_ident(name, Case::Snake, "scheme");
             let variant = names::rust_ident(name, Case::UpperCamel, "Scheme");
-            ctx.claim(&mut rust_names, &rust_name, name, &at);
-            ctx.claim(&mut variants, &variant, name, &at);
+            ctx.claim(&mut rust_names, rust_name.as_str(), name, &at);
+            ctx.claim(&mut variants, variant.as_str(), name, &at);
             check_keys(ctx, &at, scheme);
             let kind = match scheme.kind {
                 AuthType::Oauth2 => AuthKind::OAuth2(oauth2(ctx, variables, &at, scheme)),
@@ -290,9 +290,9 @@ const DEFAULT_USERNAME_FIELD: &str = "username";
 
 /// The login argument of the `password` builder method: `username_field` as an identifier,
 /// except where that would be the method's other argument, `password`.
-fn username_argument(username_field: &str) -> String {
+fn username_argument(username_field: &str) -> RustName {
     match names::rust_ident(username_field, Case::Snake, DEFAULT_USERNAME_FIELD) {
-        argument if argument == "password" => DEFAULT_USERNAME_FIELD.to_owned(),
+        argument if argument == "password" => RustName::new(DEFAULT_USERNAME_FIELD),
         argument => argument,
     }
 }
@@ -363,7 +363,7 @@ fn scopes(ctx: &mut Ctx<'_>, path: &Path, declared: &[spec::Scope]) -> Vec<model
                 .unwrap_or_else(|| last_segment(&scope.value));
             let variant = names::rust_ident(source, Case::UpperCamel, "Scope");
             ctx.claim(&mut values, &scope.value, &scope.value, &at);
-            ctx.claim(&mut variants, &variant, &scope.value, &at);
+            ctx.claim(&mut variants, variant.as_str(), &scope.value, &at);
             model::Scope {
                 value: scope.value.clone(),
                 variant,

@@ -1,5 +1,6 @@
-//! Names the generated crate defines itself: spec names must not become them, and the types
-//! it derives from operations and events must not clash with declared ones.
+//! Names the generated crate defines itself or derives from several spec names: client and
+//! builder methods that spec names must not become, setters, environment variables, and the
+//! types derived from operations and events, which share the types module with declared ones.
 
 use std::collections::{HashMap, HashSet};
 
@@ -7,9 +8,7 @@ use super::names::Names;
 use super::Ctx;
 use crate::diagnostic::{Location, NameKind, Problem};
 use crate::locate::Path;
-use crate::model::{
-    AuthScheme, Operation, TypeDef, Variable, Webhooks, RESERVED_BUILDER_METHODS, RESERVED_ITEMS,
-};
+use crate::model::{AuthScheme, Operation, TypeDef, Variable, Webhooks, RESERVED_BUILDER_METHODS};
 
 /// Variables and auth schemes both become `ClientBuilder` methods (a public-client oauth2 scheme
 /// a second one, `oauth2_public`): they must differ from each other and from the builder's own
@@ -24,7 +23,11 @@ pub(crate) fn check_client_settings(
     for scheme in auth {
         let at = root.key("auth").key(&scheme.name);
         // Clashes between schemes are already reported.
-        let _ = settings.claim(&scheme.rust_name, &scheme.name, ctx.key_location(&at));
+        let _ = settings.claim(
+            scheme.rust_name.as_str(),
+            &scheme.name,
+            ctx.key_location(&at),
+        );
         let kind = NameKind::AuthScheme;
         for method in std::iter::once(&scheme.rust_name).chain(&scheme.public_setter) {
             ctx.not_reserved(&at, kind, &scheme.name, method, RESERVED_BUILDER_METHODS);
@@ -34,12 +37,17 @@ pub(crate) fn check_client_settings(
     for scheme in auth {
         if let Some(public_setter) = &scheme.public_setter {
             let at = root.key("auth").key(&scheme.name);
-            ctx.claim(&mut settings, public_setter, &scheme.name, &at);
+            ctx.claim(&mut settings, public_setter.as_str(), &scheme.name, &at);
         }
     }
     for variable in variables {
         let at = root.key("variables").key(&variable.name);
-        ctx.claim(&mut settings, &variable.rust_name, &variable.name, &at);
+        ctx.claim(
+            &mut settings,
+            variable.rust_name.as_str(),
+            &variable.name,
+            &at,
+        );
         let kind = NameKind::Variable;
         ctx.not_reserved(
             &at,
@@ -90,8 +98,8 @@ pub(crate) fn check_env_vars(
 }
 
 /// The types the generated crate derives from operations and events (`SendSmsQuery`,
-/// `ContactCreatedEvent`) must not take the name of a declared type, a reserved item, or each
-/// other.
+/// `ContactCreatedEvent`) live in the types module beside the declared ones: they must not take
+/// the name of a declared type, or each other's. A clash is reported at the operation or event.
 pub(crate) fn check_derived_types(
     ctx: &mut Ctx<'_>,
     root: &Path,
@@ -99,8 +107,7 @@ pub(crate) fn check_derived_types(
     operations: &[Operation],
     webhooks: Option<&Webhooks>,
 ) {
-    let mut taken: HashSet<&str> = RESERVED_ITEMS.iter().copied().collect();
-    taken.extend(types.iter().map(|ty| ty.rust_name.as_str()));
+    let mut taken: HashSet<&str> = types.iter().map(|ty| ty.rust_name.as_str()).collect();
     let derived_from_operations = operations.iter().flat_map(|op| {
         let at = root.key("operations").key(&op.name);
         let names = [&op.query_type, &op.headers_type];
@@ -117,11 +124,11 @@ pub(crate) fn check_derived_types(
             (NameKind::Event, &event.name, &event.payload_type, at)
         });
     for (kind, name, rust_name, at) in derived_from_operations.chain(derived_from_events) {
-        if !taken.insert(rust_name) {
+        if !taken.insert(rust_name.as_str()) {
             let problem = Problem::ReservedName {
                 kind,
                 name: name.clone(),
-                rust_name: rust_name.clone(),
+                rust_name: rust_name.to_string(),
             };
             ctx.at_key(&at, problem);
         }

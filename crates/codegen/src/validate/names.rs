@@ -2,13 +2,15 @@
 //!
 //! Any spec name must yield a usable identifier, so conversion never fails: heck chooses the
 //! case, characters outside ASCII letters and digits separate words, a leading digit gets a
-//! prefix, and keywords become raw identifiers (or get a trailing `_` where Rust forbids raw).
+//! prefix, and keywords become raw identifiers (or get a trailing `_` where Rust forbids raw,
+//! see [`RustName::new`]).
 
 use std::collections::HashMap;
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::diagnostic::{Location, NameKind, Problem};
+use crate::model::RustName;
 
 /// The case a Rust name is converted to.
 #[derive(Debug, Clone, Copy)]
@@ -19,46 +21,29 @@ pub(crate) enum Case {
     UpperCamel,
 }
 
-/// Keywords of Rust 2015-2024, strict and reserved; each makes a plain identifier invalid.
-const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-];
-
-/// Keywords that cannot be raw identifiers.
-const NOT_RAW: &[&str] = &["self", "Self", "super", "crate"];
-
-/// Whether `name` is a Rust keyword.
-pub(crate) fn is_keyword(name: &str) -> bool {
-    KEYWORDS.contains(&name)
-}
-
-/// The Rust identifier for `name` in `case`. `fallback` (e.g. `field`, `Type`) prefixes a name
-/// that would start with a digit and stands in for a name with no letters or digits at all.
-pub(crate) fn rust_ident(name: &str, case: Case, fallback: &str) -> String {
+/// The Rust name for `name` in `case`. `fallback` (e.g. `field`, `Type`) prefixes a name that
+/// would start with a digit and stands in for a name with no letters or digits at all.
+pub(crate) fn rust_ident(name: &str, case: Case, fallback: &str) -> RustName {
     let words = words(name);
     let converted = match case {
         Case::Snake => words.to_snake_case(),
         Case::UpperCamel => words.to_upper_camel_case(),
     };
-    let ident = match converted.chars().next() {
-        None => fallback.to_owned(),
+    match converted.chars().next() {
+        None => RustName::new(fallback),
         Some(first) if first.is_ascii_digit() => match case {
-            Case::Snake => format!("{fallback}_{converted}"),
-            Case::UpperCamel => format!("{fallback}{converted}"),
+            Case::Snake => RustName::new(&format!("{fallback}_{converted}")),
+            Case::UpperCamel => RustName::new(&format!("{fallback}{converted}")),
         },
-        Some(_) => converted,
-    };
-    if NOT_RAW.contains(&ident.as_str()) {
-        format!("{ident}_")
-    } else if is_keyword(&ident) {
-        format!("r#{ident}")
-    } else {
-        ident
+        Some(_) => RustName::new(&converted),
     }
+}
+
+/// The name of a type the generated crate derives from spec name `name` (`send_sms` + `query`
+/// -> `SendSmsQuery`), converted from words so that keywords need no escape (`self` ->
+/// `SelfQuery`, where the name alone would be `Self_`).
+pub(crate) fn derived_type(name: &str, suffix: &str, fallback: &str) -> RustName {
+    rust_ident(&format!("{name} {suffix}"), Case::UpperCamel, fallback)
 }
 
 /// SHOUTY_SNAKE_CASE for environment variable names; `fallback` when nothing is left.
@@ -147,6 +132,13 @@ mod tests {
         assert_eq!(rust_ident("self", Case::Snake, "field"), "self_");
         assert_eq!(rust_ident("Self", Case::UpperCamel, "Type"), "Self_");
         assert_eq!(rust_ident("crate", Case::Snake, "field"), "crate_");
+    }
+
+    #[test]
+    fn derived_types_are_built_from_words() {
+        assert_eq!(derived_type("send_sms", "query", "Op"), "SendSmsQuery");
+        assert_eq!(derived_type("self", "event", "Event"), "SelfEvent");
+        assert_eq!(derived_type("!", "headers", "Op"), "Headers");
     }
 
     #[test]

@@ -33,8 +33,8 @@ pub(crate) fn resolve(
             let at = path.key(name);
             let rust_name = names::rust_ident(name, Case::Snake, "op");
             let type_name = names::rust_ident(name, Case::UpperCamel, "Op");
-            ctx.claim(&mut rust_names, &rust_name, name, &at);
-            ctx.claim(&mut type_names, &type_name, name, &at);
+            ctx.claim(&mut rust_names, rust_name.as_str(), name, &at);
+            ctx.claim(&mut type_names, type_name.as_str(), name, &at);
             let kind = NameKind::Operation;
             ctx.not_reserved(&at, kind, name, &rust_name, RESERVED_CLIENT_METHODS);
             ctx.non_empty(&at.key("summary"), &operation.summary, "`summary`");
@@ -58,7 +58,7 @@ pub(crate) fn resolve(
                 if let Some((_, holds, _)) = taken {
                     let problem = Problem::ReservedArgument {
                         name: param.name.clone(),
-                        rust_name: param.rust_name.clone(),
+                        rust_name: param.rust_name.to_string(),
                         holds,
                     };
                     ctx.at_key(&at.key("path_params").key(&param.name), problem);
@@ -77,8 +77,9 @@ pub(crate) fn resolve(
             model::Operation {
                 name: name.to_owned(),
                 rust_name,
-                query_type: (!query.is_empty()).then(|| derived_type(name, "query")),
-                headers_type: (!headers.is_empty()).then(|| derived_type(name, "headers")),
+                query_type: (!query.is_empty()).then(|| names::derived_type(name, "query", "Op")),
+                headers_type: (!headers.is_empty())
+                    .then(|| names::derived_type(name, "headers", "Op")),
                 type_name,
                 summary: crate::markdown::prose(&operation.summary),
                 description: prose(&operation.description),
@@ -98,12 +99,6 @@ pub(crate) fn resolve(
             }
         })
         .collect()
-}
-
-/// The name of a type the generated crate derives from operation `name` (`send_sms` ->
-/// `SendSmsQuery`), converted from words so that keywords need no escape (`self` -> `SelfQuery`).
-fn derived_type(name: &str, suffix: &str) -> String {
-    names::rust_ident(&format!("{name} {suffix}"), Case::UpperCamel, "Op")
 }
 
 /// Where a parameter goes, which decides the types it may have.
@@ -221,7 +216,7 @@ fn resolve_params(
         .map(|(name, param)| {
             let at = path.key(name);
             let rust_name = names::rust_ident(name, Case::Snake, "param");
-            ctx.claim(rust_names, &rust_name, name, &at);
+            ctx.claim(rust_names, rust_name.as_str(), name, &at);
             if place == Place::Header {
                 ctx.header_key(&at, name);
             }

@@ -10,7 +10,7 @@ use super::type_expr::{self, Builtin, Expr};
 use super::Ctx;
 use crate::diagnostic::{closest, NameKind, Problem};
 use crate::locate::Path;
-use crate::model::{Field, TypeDef, TypeKind, TypeRef, Variant, RESERVED_ITEMS};
+use crate::model::{Field, RustName, TypeDef, TypeKind, TypeRef, Variant};
 use crate::spec::{self, Map};
 
 /// What a declared type is, for rules that accept only some shapes (form bodies, parameters).
@@ -25,14 +25,16 @@ pub(crate) enum Shape {
 /// Every declared type by spec name, known before any expression is resolved so that types
 /// may refer to each other in any order.
 pub(crate) struct TypeTable {
-    by_name: HashMap<String, String>,
-    shapes: HashMap<String, Shape>,
+    by_name: HashMap<String, RustName>,
+    shapes: HashMap<RustName, Shape>,
     /// Spec names in order, for suggestions.
     names: Vec<String>,
 }
 
 impl TypeTable {
-    /// Declares the types under `path`, reporting reserved and colliding names.
+    /// Declares the types under `path`, reporting reserved and colliding names. (No Rust name of
+    /// a type is reserved: types live in a module of their own, see
+    /// [`TYPES_MODULE`](crate::model::TYPES_MODULE).)
     pub(crate) fn declare(ctx: &mut Ctx<'_>, path: &Path, types: &Map<spec::TypeDef>) -> TypeTable {
         let mut rust_names = Names::new(NameKind::Type);
         let mut table = TypeTable {
@@ -47,8 +49,7 @@ impl TypeTable {
                 ctx.at_key(&at, Problem::ReservedTypeName { name });
             }
             let rust_name = names::rust_ident(name, Case::UpperCamel, "Type");
-            ctx.claim(&mut rust_names, &rust_name, name, &at);
-            ctx.not_reserved(&at, NameKind::Type, name, &rust_name, RESERVED_ITEMS);
+            ctx.claim(&mut rust_names, rust_name.as_str(), name, &at);
             let shape = match (&def.fields, &def.values) {
                 (Some(_), None) => Shape::Struct,
                 (None, Some(_)) => Shape::Enum,
@@ -167,7 +168,7 @@ pub(crate) fn resolve_fields(
         .map(|(wire_name, field)| {
             let at = path.key(wire_name);
             let rust_name = names::rust_ident(wire_name, Case::Snake, "field");
-            ctx.claim(&mut rust_names, &rust_name, wire_name, &at);
+            ctx.claim(&mut rust_names, rust_name.as_str(), wire_name, &at);
             Field {
                 wire_name: wire_name.to_owned(),
                 rust_name,
@@ -209,11 +210,11 @@ fn resolve_variants(
             if rust_name == CATCH_ALL {
                 let problem = Problem::ReservedVariant {
                     value: value.value.clone(),
-                    variant: rust_name.clone(),
+                    variant: rust_name.to_string(),
                 };
                 ctx.at_value(&at, problem);
             } else {
-                ctx.claim(&mut rust_names, &rust_name, &value.value, &at);
+                ctx.claim(&mut rust_names, rust_name.as_str(), &value.value, &at);
             }
             Variant {
                 value: value.value.clone(),
@@ -238,11 +239,11 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
                     .collect(),
                 TypeKind::Enum { .. } => Vec::new(),
             };
-            (def.rust_name.clone(), targets)
+            (def.rust_name.as_str().to_owned(), targets)
         })
         .collect();
     for def in types.iter_mut() {
-        let owner = def.rust_name.clone();
+        let owner = def.rust_name.as_str().to_owned();
         if let TypeKind::Struct { fields } = &mut def.kind {
             for field in fields {
                 field.boxed =
@@ -255,7 +256,7 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
 /// The type a field holds inline, if it is a declared one.
 fn direct_struct(ty: &TypeRef) -> Option<&str> {
     match ty {
-        TypeRef::Named(name) => Some(name),
+        TypeRef::Named(name) => Some(name.as_str()),
         _ => None,
     }
 }

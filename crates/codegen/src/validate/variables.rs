@@ -99,7 +99,7 @@ impl<'s> Variables<'s> {
             .map(|(name, variable)| {
                 let at = path.key(name);
                 let rust_name = names::rust_ident(name, Case::Snake, "var");
-                ctx.claim(&mut names, &rust_name, name, &at);
+                ctx.claim(&mut names, rust_name.as_str(), name, &at);
                 if !self.used.contains(name) {
                     let name = name.to_owned();
                     ctx.at_key(&at, Problem::UnusedVariable { name });

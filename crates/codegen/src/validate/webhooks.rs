@@ -7,7 +7,7 @@ use super::types::{self, TypeTable};
 use super::Ctx;
 use crate::diagnostic::{NameKind, Problem};
 use crate::locate::Path;
-use crate::model::{Event, Webhooks, UNKNOWN_EVENT};
+use crate::model::{Event, RustName, Webhooks, UNKNOWN_EVENT};
 use crate::spec;
 
 /// Resolves the `webhooks` section at `path`.
@@ -35,13 +35,12 @@ pub(crate) fn resolve(
         .map(|(name, event)| {
             let at = events_path.key(name);
             let rust_name = match names::rust_ident(name, Case::UpperCamel, "Event") {
-                variant if variant == UNKNOWN_EVENT => format!("{variant}_"),
+                variant if variant == UNKNOWN_EVENT => RustName::new(&format!("{variant}_")),
                 variant => variant,
             };
-            ctx.claim(&mut rust_names, &rust_name, name, &at);
+            ctx.claim(&mut rust_names, rust_name.as_str(), name, &at);
             // From words, so that `Self_` and `Unknown_` give `SelfEvent` and `UnknownEvent`.
-            let payload_type =
-                names::rust_ident(&format!("{name} event"), Case::UpperCamel, "Event");
+            let payload_type = names::derived_type(name, "event", "Event");
             let fields_path = at.key("fields");
             if let Some(tag) = &webhooks.tag {
                 if event.fields.contains_key(tag) {

@@ -105,8 +105,20 @@ const PRELUDE: &[&str] = &[
     "OAuth2Setup",
 ];
 
-/// Names of items, methods and parameters the generated crate defines itself.
+/// Names of items, methods and parameters the generated crate defines itself: the reserved
+/// methods, and the root items and modules a spec type may now share a name with (it lives in the
+/// `types` module).
 const GENERATED: &[&str] = &[
+    "types",
+    "Types",
+    "Provider",
+    "Scheme",
+    "PROVIDER",
+    "SCOPES",
+    "AccessToken",
+    "Password",
+    "http",
+    "grant",
     "build",
     "builder",
     "request",

@@ -423,15 +423,15 @@ impl Client {
         self_: &str,
         r#type: i64,
         call: &str,
-        method: Kind,
+        method: types::Kind,
         format: bool,
         value: f64,
         param_2fa: &str,
         s: &str,
-        query: &TypeQuery,
-        headers: &TypeHeaders,
-        body: &Body,
-    ) -> Result<Body> {
+        query: &types::TypeQuery,
+        headers: &types::TypeHeaders,
+        body: &types::Body,
+    ) -> Result<types::Body> {
         self.api
             .operation(
                 Method::POST,
@@ -468,7 +468,7 @@ impl Client {
     /// A form body
     ///
     /// `POST /u`
-    pub async fn body(&self, body: &Body) -> Result<()> {
+    pub async fn body(&self, body: &types::Body) -> Result<()> {
         self.api
             .operation(Method::POST, "/u", &[])
             .form(body)
@@ -486,120 +486,21 @@ impl Client {
             .await
     }
 }
-/// The query parameters of [`Client::type`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct TypeQuery {
-    /// `query`
-    pub query: ::std::string::String,
-    /// `headers`
-    pub headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `body`
-    pub body: ::std::option::Option<Kind>,
-    /// `async`
-    pub r#async: ::std::option::Option<::std::string::String>,
-}
-impl TypeQuery {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(query: ::std::string::String) -> Self {
-        Self {
-            query,
-            headers: None,
-            body: None,
-            r#async: None,
-        }
-    }
-}
-/// The request headers of [`Client::type`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct TypeHeaders {
-    /// `X-Type`
-    pub x_type: ::std::string::String,
-    /// `fn`
-    pub r#fn: ::std::option::Option<i64>,
-}
-impl TypeHeaders {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(x_type: ::std::string::String) -> Self {
-        Self { x_type, r#fn: None }
-    }
-}
-/// `Body`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Body {
-    /// `call`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub call: ::std::option::Option<::std::string::String>,
-    /// `query`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub query: ::std::option::Option<::std::string::String>,
-}
-/// `Kind`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// `a`
-    A,
-    /// `b`
-    B,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(Kind, [A = "a", B = "b"]);
-/// Named like the catch-all variant.
-///
-/// The payload of the `unknown` webhook event.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UnknownEvent {
-    /// `self`
-    #[serde(rename = "self")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub self_: ::std::option::Option<::std::string::String>,
-    /// `payload`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub payload: ::std::option::Option<::serde_json::Value>,
-    /// `event`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub event: ::std::option::Option<::std::string::String>,
-}
-/// `self`
-///
-/// The payload of the `self` webhook event.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SelfEvent {
-    /// `type_`
-    #[serde(rename = "type_")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-}
-/// `from_slice`
-///
-/// The payload of the `from_slice` webhook event.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct FromSliceEvent {}
-/// `name`
-///
-/// The payload of the `name` webhook event.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct NameEvent {}
-/// `Other`
-///
-/// The payload of the `Other` webhook event.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct OtherEvent {}
 /// A webhook event sent by Adversarial client.
 ///
 /// Decode a request body with [`WebhookEvent::from_slice`]; events added by the provider after this client was generated decode as [`WebhookEvent::Unknown`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebhookEvent {
     /// `unknown`: Named like the catch-all variant.
-    Unknown_(UnknownEvent),
+    Unknown_(types::UnknownEvent),
     /// `self`:
-    Self_(SelfEvent),
+    Self_(types::SelfEvent),
     /// `from_slice`:
-    FromSlice(FromSliceEvent),
+    FromSlice(types::FromSliceEvent),
     /// `name`:
-    Name(NameEvent),
+    Name(types::NameEvent),
     /// `Other`:
-    Other(OtherEvent),
+    Other(types::OtherEvent),
     /// An event this client does not know yet, kept whole.
     Unknown {
         /// The event name as sent.
@@ -655,4 +556,110 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
             _ => Ok(WebhookEvent::Unknown { event, payload }),
         }
     }
+}
+pub use self::types::*;
+/// The spec's types, and the types derived from its operations (query parameters,
+/// request headers) and webhook events, all re-exported at the crate root. A type named
+/// like an item of the client (`Client`, `Error`, `Result`, ...) is only reachable here:
+/// at the crate root, that name is the client's.
+pub mod types {
+    /// The query parameters of [`Client::type`](super::Client::type).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TypeQuery {
+        /// `query`
+        pub query: ::std::string::String,
+        /// `headers`
+        pub headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// `body`
+        pub body: ::std::option::Option<Kind>,
+        /// `async`
+        pub r#async: ::std::option::Option<::std::string::String>,
+    }
+    impl TypeQuery {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(query: ::std::string::String) -> Self {
+            Self {
+                query,
+                headers: None,
+                body: None,
+                r#async: None,
+            }
+        }
+    }
+    /// The request headers of [`Client::type`](super::Client::type).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TypeHeaders {
+        /// `X-Type`
+        pub x_type: ::std::string::String,
+        /// `fn`
+        pub r#fn: ::std::option::Option<i64>,
+    }
+    impl TypeHeaders {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(x_type: ::std::string::String) -> Self {
+            Self { x_type, r#fn: None }
+        }
+    }
+    /// `Body`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Body {
+        /// `call`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub call: ::std::option::Option<::std::string::String>,
+        /// `query`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub query: ::std::option::Option<::std::string::String>,
+    }
+    /// `Kind`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Kind {
+        /// `a`
+        A,
+        /// `b`
+        B,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(Kind, [A = "a", B = "b"]);
+    /// Named like the catch-all variant.
+    ///
+    /// The payload of the `unknown` webhook event.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct UnknownEvent {
+        /// `self`
+        #[serde(rename = "self")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub self_: ::std::option::Option<::std::string::String>,
+        /// `payload`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payload: ::std::option::Option<::serde_json::Value>,
+        /// `event`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub event: ::std::option::Option<::std::string::String>,
+    }
+    /// `self`
+    ///
+    /// The payload of the `self` webhook event.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct SelfEvent {
+        /// `type_`
+        #[serde(rename = "type_")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#type: ::std::option::Option<::std::string::String>,
+    }
+    /// `from_slice`
+    ///
+    /// The payload of the `from_slice` webhook event.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct FromSliceEvent {}
+    /// `name`
+    ///
+    /// The payload of the `name` webhook event.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct NameEvent {}
+    /// `Other`
+    ///
+    /// The payload of the `Other` webhook event.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct OtherEvent {}
 }

@@ -108,7 +108,7 @@ impl Client {
     /// ```
     ///
     /// `GET /things/{id}`
-    pub async fn get_thing(&self, id: &str, query: &GetThingQuery) -> Result<Thing> {
+    pub async fn get_thing(&self, id: &str, query: &types::GetThingQuery) -> Result<types::Thing> {
         self.api
             .operation(Method::GET, "/things/{id}", &[&id])
             .query_params(&[("filter[name]", &query.filter_name)])
@@ -116,93 +116,100 @@ impl Client {
             .await
     }
 }
-/// The query parameters of [`Client::get_thing`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetThingQuery {
-    /// Markdown [link](https://example.com) and \[escaped brackets\]
-    pub filter_name: ::std::option::Option<::std::string::String>,
-}
-/// /// not a doc comment
-/// //! nor an inner one
-/// # not a heading in Rust, a heading in Markdown
-/// &lt;div>closed html&lt;/div> and a lone &lt; sign
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Thing {
-    /// Field */ with /* comment markers
-    pub id: ::std::string::String,
-    /// A wire name with a quote
-    #[serde(rename = "quote\"d")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub quote_d: ::std::option::Option<::std::string::String>,
-    /// A wire name with a backslash
-    #[serde(rename = "back\\slash")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub back_slash: ::std::option::Option<::std::string::String>,
-    /// `kind`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub kind: ::std::option::Option<Kind>,
-    /// `[bracketed]`
-    #[serde(rename = "[bracketed]")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub bracketed: ::std::option::Option<::std::string::String>,
-    /// `<angled>`
-    #[serde(rename = "<angled>")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub angled: ::std::option::Option<::std::string::String>,
-    /// `https://wire.example/name`
-    #[serde(rename = "https://wire.example/name")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub https_wire_example_name: ::std::option::Option<::std::string::String>,
-    /// ``back`tick``
-    #[serde(rename = "back`tick")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub back_tick: ::std::option::Option<::std::string::String>,
-}
-impl Thing {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(id: ::std::string::String) -> Self {
-        Self {
-            id,
-            quote_d: None,
-            back_slash: None,
-            kind: None,
-            bracketed: None,
-            angled: None,
-            https_wire_example_name: None,
-            back_tick: None,
+pub use self::types::*;
+/// The spec's types, and the types derived from its operations (query parameters,
+/// request headers) and webhook events, all re-exported at the crate root. A type named
+/// like an item of the client (`Client`, `Error`, `Result`, ...) is only reachable here:
+/// at the crate root, that name is the client's.
+pub mod types {
+    /// The query parameters of [`Client::get_thing`](super::Client::get_thing).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GetThingQuery {
+        /// Markdown [link](https://example.com) and \[escaped brackets\]
+        pub filter_name: ::std::option::Option<::std::string::String>,
+    }
+    /// /// not a doc comment
+    /// //! nor an inner one
+    /// # not a heading in Rust, a heading in Markdown
+    /// &lt;div>closed html&lt;/div> and a lone &lt; sign
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Thing {
+        /// Field */ with /* comment markers
+        pub id: ::std::string::String,
+        /// A wire name with a quote
+        #[serde(rename = "quote\"d")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub quote_d: ::std::option::Option<::std::string::String>,
+        /// A wire name with a backslash
+        #[serde(rename = "back\\slash")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub back_slash: ::std::option::Option<::std::string::String>,
+        /// `kind`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<Kind>,
+        /// `[bracketed]`
+        #[serde(rename = "[bracketed]")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bracketed: ::std::option::Option<::std::string::String>,
+        /// `<angled>`
+        #[serde(rename = "<angled>")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub angled: ::std::option::Option<::std::string::String>,
+        /// `https://wire.example/name`
+        #[serde(rename = "https://wire.example/name")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub https_wire_example_name: ::std::option::Option<::std::string::String>,
+        /// ``back`tick``
+        #[serde(rename = "back`tick")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub back_tick: ::std::option::Option<::std::string::String>,
+    }
+    impl Thing {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(id: ::std::string::String) -> Self {
+            Self {
+                id,
+                quote_d: None,
+                back_slash: None,
+                kind: None,
+                bracketed: None,
+                angled: None,
+                https_wire_example_name: None,
+                back_tick: None,
+            }
         }
     }
+    /// An enum whose values are hostile strings.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Kind {
+        /// `with "quotes"`
+        WithQuotes,
+        /// `with \ backslash`
+        WithBackslash,
+        /// `tab    here`
+        TabHere,
+        /// `new
+        /// line`
+        NewLine,
+        /// Non-ASCII value
+        NCD,
+        /// An emoji 🦀 in a value
+        Emoji,
+        /// Braces {in} docs
+        Braces,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(
+        Kind,
+        [
+            WithQuotes = "with \"quotes\"",
+            WithBackslash = "with \\ backslash",
+            TabHere = "tab\there",
+            NewLine = "new\nline",
+            NCD = "ünïcödé",
+            Emoji = "emoji 🦀",
+            Braces = "{braces}"
+        ]
+    );
 }
-/// An enum whose values are hostile strings.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// `with "quotes"`
-    WithQuotes,
-    /// `with \ backslash`
-    WithBackslash,
-    /// `tab    here`
-    TabHere,
-    /// `new
-    /// line`
-    NewLine,
-    /// Non-ASCII value
-    NCD,
-    /// An emoji 🦀 in a value
-    Emoji,
-    /// Braces {in} docs
-    Braces,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(
-    Kind,
-    [
-        WithQuotes = "with \"quotes\"",
-        WithBackslash = "with \\ backslash",
-        TabHere = "tab\there",
-        NewLine = "new\nline",
-        NCD = "ünïcödé",
-        Emoji = "emoji 🦀",
-        Braces = "{braces}"
-    ]
-);

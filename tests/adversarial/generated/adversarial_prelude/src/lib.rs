@@ -55,7 +55,7 @@ impl Client {
     /// Returns every hostile type at once.
     ///
     /// `GET /everything`
-    pub async fn get_option(&self) -> Result<Option> {
+    pub async fn get_option(&self) -> Result<types::Option> {
         self.api
             .operation(Method::GET, "/everything", &[])
             .send()
@@ -66,8 +66,9 @@ impl Client {
     /// `PUT /into`
     pub async fn put_into(
         &self,
-        body: &Into,
-    ) -> Result<::std::vec::Vec<::std::collections::BTreeMap<::std::string::String, Vec>>> {
+        body: &types::Into,
+    ) -> Result<::std::vec::Vec<::std::collections::BTreeMap<::std::string::String, types::Vec>>>
+    {
         self.api
             .operation(Method::PUT, "/into", &[])
             .json(body)
@@ -75,674 +76,682 @@ impl Client {
             .await
     }
 }
-/// A struct named `Option`, with optional fields.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Option {
-    /// `into`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub into: ::std::option::Option<Into>,
-    /// `fnOnce`
-    #[serde(rename = "fnOnce")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub fn_once: ::std::option::Option<FnOnce>,
-    /// `intoIterator`
-    #[serde(rename = "intoIterator")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub into_iterator: ::std::option::Option<IntoIterator>,
-    /// `string`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub string: ::std::option::Option<String>,
-    /// `vec`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub vec: ::std::option::Option<::std::vec::Vec<Vec>>,
-    /// `box`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#box: ::std::option::Option<Box>,
-    /// `some`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub some: ::std::option::Option<Some>,
-    /// `none`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub none: ::std::option::Option<None>,
-    /// `ok`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ok: ::std::option::Option<Ok>,
-    /// `err`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub err: ::std::option::Option<Err>,
-    /// `default`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub default: ::std::option::Option<Default>,
-    /// `from`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub from: ::std::option::Option<From>,
-    /// `iterator`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub iterator: ::std::option::Option<Iterator>,
-    /// `toOwned`
-    #[serde(rename = "toOwned")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_owned: ::std::option::Option<ToOwned>,
-    /// `toString`
-    #[serde(rename = "toString")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub to_string: ::std::option::Option<ToString>,
-    /// `clone`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub clone: ::std::option::Option<Clone>,
-    /// `copy`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub copy: ::std::option::Option<Copy>,
-    /// `debug`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub debug: ::std::option::Option<Debug>,
-    /// `send`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub send: ::std::option::Option<Send>,
-    /// `sync`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sync: ::std::option::Option<Sync>,
-    /// `sized`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sized: ::std::option::Option<Sized>,
-    /// `partialEq`
-    #[serde(rename = "partialEq")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub partial_eq: ::std::option::Option<PartialEq>,
-    /// `eq`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub eq: ::std::option::Option<Eq>,
-    /// `hash`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub hash: ::std::option::Option<Hash>,
-    /// `fn`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#fn: ::std::option::Option<Fn>,
-    /// `fnMut`
-    #[serde(rename = "fnMut")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub fn_mut: ::std::option::Option<FnMut>,
-    /// `drop`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub drop: ::std::option::Option<Drop>,
-    /// `asRef`
-    #[serde(rename = "asRef")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub as_ref: ::std::option::Option<AsRef>,
-    /// `s`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub s: ::std::option::Option<S>,
-    /// `d`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub d: ::std::option::Option<D>,
-    /// `t`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub t: ::std::option::Option<T>,
-    /// `value`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<Value>,
-    /// `arc`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub arc: ::std::option::Option<Arc>,
-    /// `duration`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub duration: ::std::option::Option<Duration>,
-    /// `formatter`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub formatter: ::std::option::Option<Formatter>,
-    /// `serialize`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub serialize: ::std::option::Option<Serialize>,
-    /// `deserialize`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub deserialize: ::std::option::Option<Deserialize>,
-    /// `serializer`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub serializer: ::std::option::Option<Serializer>,
-    /// `deserializer`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub deserializer: ::std::option::Option<Deserializer>,
-    /// `selfType`
-    #[serde(rename = "selfType")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub self_type: ::std::option::Option<Self_>,
-    /// `str`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub str: ::std::option::Option<Str>,
-    /// `i64`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub i64: ::std::option::Option<I64>,
-    /// `bool`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub bool: ::std::option::Option<Bool>,
-    /// `btreeMap`
-    #[serde(rename = "btreeMap")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub btree_map: ::std::option::Option<BTreeMap>,
-    /// `unknown`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub unknown: ::std::option::Option<Unknown>,
-    /// `other`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub other: ::std::option::Option<Other>,
-    /// `event`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub event: ::std::option::Option<Event>,
-    /// `display`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display: ::std::option::Option<Display>,
-    /// `fromStr`
-    #[serde(rename = "fromStr")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub from_str: ::std::option::Option<FromStr>,
-    /// `main`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub main: ::std::option::Option<::std::vec::Vec<Main>>,
-}
-/// `Into`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Into {
-    /// `x`
-    pub x: ::std::string::String,
-}
-impl Into {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(x: ::std::string::String) -> Self {
-        Self { x }
+pub use self::types::*;
+/// The spec's types, and the types derived from its operations (query parameters,
+/// request headers) and webhook events, all re-exported at the crate root. A type named
+/// like an item of the client (`Client`, `Error`, `Result`, ...) is only reachable here:
+/// at the crate root, that name is the client's.
+pub mod types {
+    /// A struct named `Option`, with optional fields.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Option {
+        /// `into`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub into: ::std::option::Option<Into>,
+        /// `fnOnce`
+        #[serde(rename = "fnOnce")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fn_once: ::std::option::Option<FnOnce>,
+        /// `intoIterator`
+        #[serde(rename = "intoIterator")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub into_iterator: ::std::option::Option<IntoIterator>,
+        /// `string`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub string: ::std::option::Option<String>,
+        /// `vec`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vec: ::std::option::Option<::std::vec::Vec<Vec>>,
+        /// `box`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#box: ::std::option::Option<Box>,
+        /// `some`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub some: ::std::option::Option<Some>,
+        /// `none`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub none: ::std::option::Option<None>,
+        /// `ok`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ok: ::std::option::Option<Ok>,
+        /// `err`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub err: ::std::option::Option<Err>,
+        /// `default`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default: ::std::option::Option<Default>,
+        /// `from`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub from: ::std::option::Option<From>,
+        /// `iterator`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub iterator: ::std::option::Option<Iterator>,
+        /// `toOwned`
+        #[serde(rename = "toOwned")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub to_owned: ::std::option::Option<ToOwned>,
+        /// `toString`
+        #[serde(rename = "toString")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub to_string: ::std::option::Option<ToString>,
+        /// `clone`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub clone: ::std::option::Option<Clone>,
+        /// `copy`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub copy: ::std::option::Option<Copy>,
+        /// `debug`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub debug: ::std::option::Option<Debug>,
+        /// `send`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub send: ::std::option::Option<Send>,
+        /// `sync`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sync: ::std::option::Option<Sync>,
+        /// `sized`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sized: ::std::option::Option<Sized>,
+        /// `partialEq`
+        #[serde(rename = "partialEq")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub partial_eq: ::std::option::Option<PartialEq>,
+        /// `eq`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub eq: ::std::option::Option<Eq>,
+        /// `hash`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hash: ::std::option::Option<Hash>,
+        /// `fn`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#fn: ::std::option::Option<Fn>,
+        /// `fnMut`
+        #[serde(rename = "fnMut")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fn_mut: ::std::option::Option<FnMut>,
+        /// `drop`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub drop: ::std::option::Option<Drop>,
+        /// `asRef`
+        #[serde(rename = "asRef")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub as_ref: ::std::option::Option<AsRef>,
+        /// `s`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub s: ::std::option::Option<S>,
+        /// `d`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub d: ::std::option::Option<D>,
+        /// `t`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub t: ::std::option::Option<T>,
+        /// `value`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<Value>,
+        /// `arc`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub arc: ::std::option::Option<Arc>,
+        /// `duration`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<Duration>,
+        /// `formatter`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub formatter: ::std::option::Option<Formatter>,
+        /// `serialize`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub serialize: ::std::option::Option<Serialize>,
+        /// `deserialize`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub deserialize: ::std::option::Option<Deserialize>,
+        /// `serializer`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub serializer: ::std::option::Option<Serializer>,
+        /// `deserializer`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub deserializer: ::std::option::Option<Deserializer>,
+        /// `selfType`
+        #[serde(rename = "selfType")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub self_type: ::std::option::Option<Self_>,
+        /// `str`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub str: ::std::option::Option<Str>,
+        /// `i64`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub i64: ::std::option::Option<I64>,
+        /// `bool`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bool: ::std::option::Option<Bool>,
+        /// `btreeMap`
+        #[serde(rename = "btreeMap")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub btree_map: ::std::option::Option<BTreeMap>,
+        /// `unknown`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub unknown: ::std::option::Option<Unknown>,
+        /// `other`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub other: ::std::option::Option<Other>,
+        /// `event`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub event: ::std::option::Option<Event>,
+        /// `display`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub display: ::std::option::Option<Display>,
+        /// `fromStr`
+        #[serde(rename = "fromStr")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub from_str: ::std::option::Option<FromStr>,
+        /// `main`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub main: ::std::option::Option<::std::vec::Vec<Main>>,
     }
-}
-/// `FnOnce`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct FnOnce {
-    /// `x`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub x: ::std::option::Option<i64>,
-}
-/// `IntoIterator`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct IntoIterator {
-    /// `items`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-/// `String`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct String {
-    /// `value`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
-}
-/// `Vec`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Vec {
-    /// `len`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub len: ::std::option::Option<i64>,
-}
-/// `Box`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Box {
-    /// `inner`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub inner: ::std::option::Option<::std::boxed::Box<Box>>,
-}
-/// `Some`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Some {
-    /// `x`
-    pub x: bool,
-}
-impl Some {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(x: bool) -> Self {
-        Self { x }
+    /// `Into`
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Into {
+        /// `x`
+        pub x: ::std::string::String,
     }
-}
-/// `None`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct None {}
-/// `Ok`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Ok {}
-/// `Err`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Err {}
-/// `Default`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Default {
-    /// `default`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub default: ::std::option::Option<::std::string::String>,
-}
-/// `From`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct From {
-    /// `from`
-    pub from: ::std::string::String,
-}
-impl From {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(from: ::std::string::String) -> Self {
-        Self { from }
+    impl Into {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(x: ::std::string::String) -> Self {
+            Self { x }
+        }
     }
-}
-/// `Iterator`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Iterator {}
-/// `ToOwned`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ToOwned {}
-/// `ToString`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ToString {}
-/// `Clone`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Clone {
-    /// `clone`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub clone: ::std::option::Option<::std::boxed::Box<Clone>>,
-}
-/// `Copy`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Copy {}
-/// `Debug`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Debug {}
-/// `Send`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Send {}
-/// `Sync`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Sync {}
-/// `Sized`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Sized {}
-/// `PartialEq`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PartialEq {}
-/// `Eq`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Eq {}
-/// `Hash`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Hash {}
-/// `Fn`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Fn {}
-/// `FnMut`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct FnMut {}
-/// `Drop`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Drop {}
-/// `AsRef`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct AsRef {}
-/// `S`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S {
-    /// `a`
-    A,
-    /// `b`
-    B,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(S, [A = "a", B = "b"]);
-/// `D`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum D {
-    /// `c`
-    C,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(D, [C = "c"]);
-/// `T`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct T {
-    /// `t`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub t: ::std::option::Option<::std::boxed::Box<T>>,
-}
-/// `Value`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Value {
+    /// `FnOnce`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct FnOnce {
+        /// `x`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub x: ::std::option::Option<i64>,
+    }
+    /// `IntoIterator`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct IntoIterator {
+        /// `items`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    /// `String`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct String {
+        /// `value`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    /// `Vec`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Vec {
+        /// `len`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub len: ::std::option::Option<i64>,
+    }
+    /// `Box`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Box {
+        /// `inner`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub inner: ::std::option::Option<::std::boxed::Box<Box>>,
+    }
+    /// `Some`
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Some {
+        /// `x`
+        pub x: bool,
+    }
+    impl Some {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(x: bool) -> Self {
+            Self { x }
+        }
+    }
+    /// `None`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct None {}
+    /// `Ok`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Ok {}
+    /// `Err`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Err {}
+    /// `Default`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Default {
+        /// `default`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default: ::std::option::Option<::std::string::String>,
+    }
+    /// `From`
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct From {
+        /// `from`
+        pub from: ::std::string::String,
+    }
+    impl From {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(from: ::std::string::String) -> Self {
+            Self { from }
+        }
+    }
+    /// `Iterator`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Iterator {}
+    /// `ToOwned`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ToOwned {}
+    /// `ToString`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ToString {}
+    /// `Clone`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Clone {
+        /// `clone`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub clone: ::std::option::Option<::std::boxed::Box<Clone>>,
+    }
+    /// `Copy`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Copy {}
+    /// `Debug`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Debug {}
+    /// `Send`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Send {}
+    /// `Sync`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Sync {}
+    /// `Sized`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Sized {}
+    /// `PartialEq`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct PartialEq {}
+    /// `Eq`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Eq {}
+    /// `Hash`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Hash {}
+    /// `Fn`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Fn {}
+    /// `FnMut`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct FnMut {}
+    /// `Drop`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Drop {}
+    /// `AsRef`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct AsRef {}
+    /// `S`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum S {
+        /// `a`
+        A,
+        /// `b`
+        B,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(S, [A = "a", B = "b"]);
+    /// `D`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum D {
+        /// `c`
+        C,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(D, [C = "c"]);
+    /// `T`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct T {
+        /// `t`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub t: ::std::option::Option<::std::boxed::Box<T>>,
+    }
     /// `Value`
-    Value,
-    /// `value_`
-    ValueTwo,
-    /// `VALUE3`
-    Value3,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(
-    Value,
-    [Value = "Value", ValueTwo = "value_", Value3 = "VALUE3"]
-);
-/// `Arc`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Arc {}
-/// `Duration`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Duration {
-    /// `secs`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub secs: ::std::option::Option<f64>,
-}
-/// `Formatter`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Formatter {
-    /// `f`
-    F,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(Formatter, [F = "f"]);
-/// `Serialize`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Serialize {}
-/// `Deserialize`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Deserialize {}
-/// `Serializer`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Serializer {
-    /// `ser`
-    Ser,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(Serializer, [Ser = "ser"]);
-/// `Deserializer`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Deserializer {
-    /// `de`
-    De,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(Deserializer, [De = "de"]);
-/// `Self`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Self_ {
-    /// `self`
-    #[serde(rename = "self")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub self_: ::std::option::Option<::std::boxed::Box<Self_>>,
-}
-/// `Str`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Str {}
-/// `I64`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct I64 {}
-/// `Bool`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Bool {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(Bool, [True = "true", False = "false"]);
-/// `BTreeMap`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct BTreeMap {
-    /// `map`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub map: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, BTreeMap>>,
-}
-/// `Unknown`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unknown {
-    /// `unknown`
-    Unknown,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(Unknown, [Unknown = "unknown"]);
-/// `Other`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Other {
-    /// `other_value`
-    OtherValue,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(Other, [OtherValue = "other_value"]);
-/// `Event`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Event {}
-/// `Display`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Display {}
-/// `FromStr`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct FromStr {}
-/// `Main`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Main {}
-/// Fields named like keywords, serde internals and generated names.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Keywords {
-    /// `type`
-    pub r#type: ::std::string::String,
-    /// `self`
-    #[serde(rename = "self")]
-    pub self_: ::std::string::String,
-    /// `crate`
-    #[serde(rename = "crate")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub crate_: ::std::option::Option<::std::string::String>,
-    /// `super`
-    #[serde(rename = "super")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub super_: ::std::option::Option<::std::string::String>,
-    /// `async`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#async: ::std::option::Option<::std::string::String>,
-    /// `await`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#await: ::std::option::Option<::std::string::String>,
-    /// `mut`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#mut: ::std::option::Option<::std::string::String>,
-    /// `ref`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#ref: ::std::option::Option<::std::string::String>,
-    /// `match`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#match: ::std::option::Option<::std::string::String>,
-    /// `move`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#move: ::std::option::Option<::std::string::String>,
-    /// `dyn`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#dyn: ::std::option::Option<::std::string::String>,
-    /// `try`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#try: ::std::option::Option<::std::string::String>,
-    /// `gen`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#gen: ::std::option::Option<::std::string::String>,
-    /// `union`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub union: ::std::option::Option<::std::string::String>,
-    /// `abstract`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#abstract: ::std::option::Option<::std::string::String>,
-    /// `yield`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#yield: ::std::option::Option<::std::string::String>,
-    /// `static`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#static: ::std::option::Option<::std::string::String>,
-    /// `2fa`
-    #[serde(rename = "2fa")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub field_2fa: ::std::option::Option<::std::string::String>,
-    /// `@`
-    #[serde(rename = "@")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub field: ::std::option::Option<::std::string::String>,
-    /// `__field0`
-    #[serde(rename = "__field0")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub field0: ::std::option::Option<::std::string::String>,
-    /// `__ignore`
-    #[serde(rename = "__ignore")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ignore: ::std::option::Option<::std::string::String>,
-    /// `__deserializer`
-    #[serde(rename = "__deserializer")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub deserializer: ::std::option::Option<::std::string::String>,
-    /// `__serializer`
-    #[serde(rename = "__serializer")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub serializer: ::std::option::Option<::std::string::String>,
-    /// `new`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub new: ::std::option::Option<::std::string::String>,
-    /// `f`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub f: ::std::option::Option<::std::string::String>,
-    /// `value`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<Value>,
-    /// `other`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub other: ::std::option::Option<::std::string::String>,
-    /// `as_str`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub as_str: ::std::option::Option<::std::string::String>,
-}
-impl Keywords {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(r#type: ::std::string::String, self_: ::std::string::String) -> Self {
-        Self {
-            r#type,
-            self_,
-            crate_: None,
-            super_: None,
-            r#async: None,
-            r#await: None,
-            r#mut: None,
-            r#ref: None,
-            r#match: None,
-            r#move: None,
-            r#dyn: None,
-            r#try: None,
-            r#gen: None,
-            union: None,
-            r#abstract: None,
-            r#yield: None,
-            r#static: None,
-            field_2fa: None,
-            field: None,
-            field0: None,
-            ignore: None,
-            deserializer: None,
-            serializer: None,
-            new: None,
-            f: None,
-            value: None,
-            other: None,
-            as_str: None,
-        }
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Value {
+        /// `Value`
+        Value,
+        /// `value_`
+        ValueTwo,
+        /// `VALUE3`
+        Value3,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
     }
-}
-/// More than seven required fields, all keywords.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Required {
-    /// `fn`
-    pub r#fn: ::std::string::String,
-    /// `impl`
-    pub r#impl: ::std::string::String,
-    /// `trait`
-    pub r#trait: ::std::string::String,
-    /// `where`
-    pub r#where: ::std::string::String,
-    /// `loop`
-    pub r#loop: ::std::string::String,
-    /// `while`
-    pub r#while: ::std::string::String,
-    /// `for`
-    pub r#for: ::std::string::String,
-    /// `in`
-    pub r#in: ::std::string::String,
-    /// `let`
-    pub r#let: ::std::string::String,
-}
-impl Required {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        r#fn: ::std::string::String,
-        r#impl: ::std::string::String,
-        r#trait: ::std::string::String,
-        r#where: ::std::string::String,
-        r#loop: ::std::string::String,
-        r#while: ::std::string::String,
-        r#for: ::std::string::String,
-        r#in: ::std::string::String,
-        r#let: ::std::string::String,
-    ) -> Self {
-        Self {
-            r#fn,
-            r#impl,
-            r#trait,
-            r#where,
-            r#loop,
-            r#while,
-            r#for,
-            r#in,
-            r#let,
-        }
+    ::provider_runtime::string_enum!(
+        Value,
+        [Value = "Value", ValueTwo = "value_", Value3 = "VALUE3"]
+    );
+    /// `Arc`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Arc {}
+    /// `Duration`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Duration {
+        /// `secs`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub secs: ::std::option::Option<f64>,
     }
-}
-/// `Punctuation`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Punctuation {
-    /// `a-b`
-    AB,
-    /// `a_b`
-    ABC,
+    /// `Formatter`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Formatter {
+        /// `f`
+        F,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(Formatter, [F = "f"]);
+    /// `Serialize`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Serialize {}
+    /// `Deserialize`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Deserialize {}
+    /// `Serializer`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Serializer {
+        /// `ser`
+        Ser,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(Serializer, [Ser = "ser"]);
+    /// `Deserializer`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Deserializer {
+        /// `de`
+        De,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(Deserializer, [De = "de"]);
     /// `Self`
-    Self_,
-    /// `super`
-    Super,
-    /// `1st`
-    Value1st,
-    /// ` `
-    Value,
-    /// `unknown`
-    Unknown,
-    /// `Unknown2`
-    Unknown2,
-    /// `as_str`
-    AsStr,
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Self_ {
+        /// `self`
+        #[serde(rename = "self")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub self_: ::std::option::Option<::std::boxed::Box<Self_>>,
+    }
+    /// `Str`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Str {}
+    /// `I64`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct I64 {}
+    /// `Bool`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Bool {
+        /// `true`
+        True,
+        /// `false`
+        False,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(Bool, [True = "true", False = "false"]);
+    /// `BTreeMap`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct BTreeMap {
+        /// `map`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub map:
+            ::std::option::Option<::std::collections::BTreeMap<::std::string::String, BTreeMap>>,
+    }
+    /// `Unknown`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Unknown {
+        /// `unknown`
+        Unknown,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(Unknown, [Unknown = "unknown"]);
     /// `Other`
-    OtherOne,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Other {
+        /// `other_value`
+        OtherValue,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(Other, [OtherValue = "other_value"]);
+    /// `Event`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Event {}
+    /// `Display`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Display {}
+    /// `FromStr`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct FromStr {}
+    /// `Main`
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Main {}
+    /// Fields named like keywords, serde internals and generated names.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Keywords {
+        /// `type`
+        pub r#type: ::std::string::String,
+        /// `self`
+        #[serde(rename = "self")]
+        pub self_: ::std::string::String,
+        /// `crate`
+        #[serde(rename = "crate")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub crate_: ::std::option::Option<::std::string::String>,
+        /// `super`
+        #[serde(rename = "super")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub super_: ::std::option::Option<::std::string::String>,
+        /// `async`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#async: ::std::option::Option<::std::string::String>,
+        /// `await`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#await: ::std::option::Option<::std::string::String>,
+        /// `mut`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#mut: ::std::option::Option<::std::string::String>,
+        /// `ref`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#ref: ::std::option::Option<::std::string::String>,
+        /// `match`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#match: ::std::option::Option<::std::string::String>,
+        /// `move`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#move: ::std::option::Option<::std::string::String>,
+        /// `dyn`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#dyn: ::std::option::Option<::std::string::String>,
+        /// `try`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#try: ::std::option::Option<::std::string::String>,
+        /// `gen`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#gen: ::std::option::Option<::std::string::String>,
+        /// `union`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub union: ::std::option::Option<::std::string::String>,
+        /// `abstract`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#abstract: ::std::option::Option<::std::string::String>,
+        /// `yield`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#yield: ::std::option::Option<::std::string::String>,
+        /// `static`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#static: ::std::option::Option<::std::string::String>,
+        /// `2fa`
+        #[serde(rename = "2fa")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field_2fa: ::std::option::Option<::std::string::String>,
+        /// `@`
+        #[serde(rename = "@")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field: ::std::option::Option<::std::string::String>,
+        /// `__field0`
+        #[serde(rename = "__field0")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field0: ::std::option::Option<::std::string::String>,
+        /// `__ignore`
+        #[serde(rename = "__ignore")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ignore: ::std::option::Option<::std::string::String>,
+        /// `__deserializer`
+        #[serde(rename = "__deserializer")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub deserializer: ::std::option::Option<::std::string::String>,
+        /// `__serializer`
+        #[serde(rename = "__serializer")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub serializer: ::std::option::Option<::std::string::String>,
+        /// `new`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new: ::std::option::Option<::std::string::String>,
+        /// `f`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub f: ::std::option::Option<::std::string::String>,
+        /// `value`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<Value>,
+        /// `other`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub other: ::std::option::Option<::std::string::String>,
+        /// `as_str`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub as_str: ::std::option::Option<::std::string::String>,
+    }
+    impl Keywords {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(r#type: ::std::string::String, self_: ::std::string::String) -> Self {
+            Self {
+                r#type,
+                self_,
+                crate_: None,
+                super_: None,
+                r#async: None,
+                r#await: None,
+                r#mut: None,
+                r#ref: None,
+                r#match: None,
+                r#move: None,
+                r#dyn: None,
+                r#try: None,
+                r#gen: None,
+                union: None,
+                r#abstract: None,
+                r#yield: None,
+                r#static: None,
+                field_2fa: None,
+                field: None,
+                field0: None,
+                ignore: None,
+                deserializer: None,
+                serializer: None,
+                new: None,
+                f: None,
+                value: None,
+                other: None,
+                as_str: None,
+            }
+        }
+    }
+    /// More than seven required fields, all keywords.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Required {
+        /// `fn`
+        pub r#fn: ::std::string::String,
+        /// `impl`
+        pub r#impl: ::std::string::String,
+        /// `trait`
+        pub r#trait: ::std::string::String,
+        /// `where`
+        pub r#where: ::std::string::String,
+        /// `loop`
+        pub r#loop: ::std::string::String,
+        /// `while`
+        pub r#while: ::std::string::String,
+        /// `for`
+        pub r#for: ::std::string::String,
+        /// `in`
+        pub r#in: ::std::string::String,
+        /// `let`
+        pub r#let: ::std::string::String,
+    }
+    impl Required {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            r#fn: ::std::string::String,
+            r#impl: ::std::string::String,
+            r#trait: ::std::string::String,
+            r#where: ::std::string::String,
+            r#loop: ::std::string::String,
+            r#while: ::std::string::String,
+            r#for: ::std::string::String,
+            r#in: ::std::string::String,
+            r#let: ::std::string::String,
+        ) -> Self {
+            Self {
+                r#fn,
+                r#impl,
+                r#trait,
+                r#where,
+                r#loop,
+                r#while,
+                r#for,
+                r#in,
+                r#let,
+            }
+        }
+    }
+    /// `Punctuation`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Punctuation {
+        /// `a-b`
+        AB,
+        /// `a_b`
+        ABC,
+        /// `Self`
+        Self_,
+        /// `super`
+        Super,
+        /// `1st`
+        Value1st,
+        /// ` `
+        Value,
+        /// `unknown`
+        Unknown,
+        /// `Unknown2`
+        Unknown2,
+        /// `as_str`
+        AsStr,
+        /// `Other`
+        OtherOne,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(
+        Punctuation,
+        [
+            AB = "a-b",
+            ABC = "a_b",
+            Self_ = "Self",
+            Super = "super",
+            Value1st = "1st",
+            Value = "",
+            Unknown = "unknown",
+            Unknown2 = "Unknown2",
+            AsStr = "as_str",
+            OtherOne = "Other"
+        ]
+    );
 }
-::provider_runtime::string_enum!(
-    Punctuation,
-    [
-        AB = "a-b",
-        ABC = "a_b",
-        Self_ = "Self",
-        Super = "super",
-        Value1st = "1st",
-        Value = "",
-        Unknown = "unknown",
-        Unknown2 = "Unknown2",
-        AsStr = "as_str",
-        OtherOne = "Other"
-    ]
-);

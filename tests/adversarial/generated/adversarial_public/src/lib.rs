@@ -155,41 +155,13 @@ impl Client {
             .await
     }
 }
-/// `Unknown`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unknown {
-    /// `Unknown`
-    Unknown,
-    /// `Other2`
-    Other2,
-    /// `Others`
-    Others,
-    /// A value this client does not know yet, kept as sent.
-    Other(::std::string::String),
-}
-::provider_runtime::string_enum!(
-    Unknown,
-    [Unknown = "Unknown", Other2 = "Other2", Others = "Others"]
-);
-/// `Unknown`
-///
-/// The payload of the `Unknown` webhook event.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UnknownEvent {
-    /// `event`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub event: ::std::option::Option<Unknown>,
-    /// `payload`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub payload: ::std::option::Option<::serde_json::Value>,
-}
 /// A webhook event sent by Adversarial public.
 ///
 /// Decode a request body with [`WebhookEvent::from_slice`]; events added by the provider after this client was generated decode as [`WebhookEvent::Unknown`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebhookEvent {
     /// `Unknown`:
-    Unknown_(UnknownEvent),
+    Unknown_(types::UnknownEvent),
     /// An event this client does not know yet, kept whole.
     Unknown {
         /// The event name as sent.
@@ -223,5 +195,40 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
             event: ::std::string::String::new(),
             payload,
         })
+    }
+}
+pub use self::types::*;
+/// The spec's types, and the types derived from its operations (query parameters,
+/// request headers) and webhook events, all re-exported at the crate root. A type named
+/// like an item of the client (`Client`, `Error`, `Result`, ...) is only reachable here:
+/// at the crate root, that name is the client's.
+pub mod types {
+    /// `Unknown`
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Unknown {
+        /// `Unknown`
+        Unknown,
+        /// `Other2`
+        Other2,
+        /// `Others`
+        Others,
+        /// A value this client does not know yet, kept as sent.
+        Other(::std::string::String),
+    }
+    ::provider_runtime::string_enum!(
+        Unknown,
+        [Unknown = "Unknown", Other2 = "Other2", Others = "Others"]
+    );
+    /// `Unknown`
+    ///
+    /// The payload of the `Unknown` webhook event.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct UnknownEvent {
+        /// `event`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub event: ::std::option::Option<Unknown>,
+        /// `payload`
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payload: ::std::option::Option<::serde_json::Value>,
     }
 }

@@ -102,7 +102,7 @@ impl Client {
     /// `GET /items`
     ///
     /// Required scopes: `read:ünïcode`.
-    pub async fn list_items(&self) -> Result<::std::vec::Vec<Item>> {
+    pub async fn list_items(&self) -> Result<::std::vec::Vec<types::Item>> {
         self.api
             .operation(Method::GET, "/items", &[])
             .scopes(&["read:ünïcode"])
@@ -110,27 +110,34 @@ impl Client {
             .await
     }
 }
-/// Ein Ding 🧩
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Item {
-    /// Naïve café résumé
-    pub name: ::std::string::String,
-    /// Non-ASCII wire name
-    #[serde(rename = "größe")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub gr_e: ::std::option::Option<i64>,
-    /// A wire name without ASCII letters
-    #[serde(rename = "名前")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub field: ::std::option::Option<::std::string::String>,
-}
-impl Item {
-    /// Creates a value from its required fields; optional fields start as `None`.
-    pub fn new(name: ::std::string::String) -> Self {
-        Self {
-            name,
-            gr_e: None,
-            field: None,
+pub use self::types::*;
+/// The spec's types, and the types derived from its operations (query parameters,
+/// request headers) and webhook events, all re-exported at the crate root. A type named
+/// like an item of the client (`Client`, `Error`, `Result`, ...) is only reachable here:
+/// at the crate root, that name is the client's.
+pub mod types {
+    /// Ein Ding 🧩
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Item {
+        /// Naïve café résumé
+        pub name: ::std::string::String,
+        /// Non-ASCII wire name
+        #[serde(rename = "größe")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub gr_e: ::std::option::Option<i64>,
+        /// A wire name without ASCII letters
+        #[serde(rename = "名前")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field: ::std::option::Option<::std::string::String>,
+    }
+    impl Item {
+        /// Creates a value from its required fields; optional fields start as `None`.
+        pub fn new(name: ::std::string::String) -> Self {
+            Self {
+                name,
+                gr_e: None,
+                field: None,
+            }
         }
     }
 }

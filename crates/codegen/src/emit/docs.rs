@@ -1,17 +1,10 @@
-//! Identifiers and doc attributes: the two token shapes every emitter needs.
+//! Doc attributes from spec text: Markdown that rustdoc reads as the spec meant it, and never
+//! as a doctest. (Identifiers come from [`RustName::to_ident`](crate::model::RustName::to_ident).)
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::markdown::{closes, indentation, opening_fence};
-
-/// An identifier from a resolved Rust name (`r#type` becomes a raw identifier).
-pub(crate) fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
 
 /// `#[doc = ".."]` attributes, one per line, so prettyplease prints them as `///` comments.
 /// Each line is a string literal (quote escapes it); [`doc_lines`] keeps spec text from
