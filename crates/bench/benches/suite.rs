@@ -144,15 +144,26 @@ fn runtime_section(config: &runtime::Config) -> Vec<Target> {
 /// synthetic specs).
 fn generator_section(quick: bool) -> Result<(Vec<Target>, Vec<Measurement>), String> {
     println!("\n== Generator scale (median of several runs per stage)");
-    println!("total = parse+validate + emit + prettyplease + rustfmt (all that render_crate does); in-proc = total - rustfmt");
+    println!("total = parse+validate + emit + prettyplease (all that render_crate does)");
     println!(
-        "{:<20} {:>5} {:>5} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>6} {:>7}",
-        "spec", "ops", "types", "KiB", "yaml ms", "parse ms", "emit ms", "pretty", "rustfmt", "total ms", "in-proc", "µs/op", "in µs/op", "lines", "lines/op"
+        "{:<20} {:>5} {:>5} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6} {:>7}",
+        "spec",
+        "ops",
+        "types",
+        "KiB",
+        "yaml ms",
+        "parse ms",
+        "emit ms",
+        "pretty",
+        "total ms",
+        "µs/op",
+        "lines",
+        "lines/op"
     );
     let print = |m: &Measurement| {
         let per_op = |d: std::time::Duration| d.as_secs_f64() * 1e6 / m.operations.max(1) as f64;
         println!(
-            "{:<20} {:>5} {:>5} {:>6.1} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7.0} {:>7.0} {:>6} {:>7.1}",
+            "{:<20} {:>5} {:>5} {:>6.1} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7.0} {:>6} {:>7.1}",
             m.name,
             m.operations,
             m.types,
@@ -161,11 +172,8 @@ fn generator_section(quick: bool) -> Result<(Vec<Target>, Vec<Measurement>), Str
             ms(m.parse),
             ms(m.emit),
             ms(m.format),
-            ms(m.rustfmt),
             ms(m.total()),
-            ms(m.in_process()),
             per_op(m.total()),
-            per_op(m.in_process()),
             m.lines,
             m.lines_per_operation()
         )
@@ -202,10 +210,9 @@ fn generator_section(quick: bool) -> Result<(Vec<Target>, Vec<Measurement>), Str
         let per_op = |m: &Measurement| stage(m).as_secs_f64() / m.operations as f64;
         per_op(by_size(5_000)) / per_op(by_size(100))
     };
-    let (growth_total, growth_in_process) =
-        (growth(Measurement::total), growth(Measurement::in_process));
+    let growth_total = growth(Measurement::total);
     println!(
-        "per-operation cost at 5,000 / at 100 operations: total {growth_total:.2}, in-process {growth_in_process:.2}, \
+        "per-operation cost at 5,000 / at 100 operations: total {growth_total:.2}, \
          parse+validate {:.2}, emit {:.2}, prettyplease {:.2}, serde_yaml alone {:.2}",
         growth(|m| m.parse),
         growth(|m| m.emit),
@@ -215,36 +222,18 @@ fn generator_section(quick: bool) -> Result<(Vec<Target>, Vec<Measurement>), Str
     let targets = vec![
         Target::at_most(
             "generator: all seed specs, parse..prettyplease",
-            ms(seed_sum.in_process()),
-            50.0,
-            "ms",
-        ),
-        Target::at_most(
-            "generator: all seed specs, with rustfmt",
             ms(seed_sum.total()),
             50.0,
             "ms",
         ),
         Target::at_most(
             "generator: 1,000 ops, parse..prettyplease",
-            ms(by_size(1_000).in_process()),
-            300.0,
-            "ms",
-        ),
-        Target::at_most(
-            "generator: 1,000 ops, with rustfmt",
             ms(by_size(1_000).total()),
             300.0,
             "ms",
         ),
         Target::at_most(
             "generator: per-op cost 5,000/100 ops, parse..prettyplease",
-            growth_in_process,
-            1.1,
-            "x",
-        ),
-        Target::at_most(
-            "generator: per-op cost 5,000/100 ops, with rustfmt",
             growth_total,
             1.1,
             "x",

@@ -1,6 +1,5 @@
 //! The generator's cost, stage by stage: YAML alone (the floor), parse and validate, emit
-//! (tokens), format (prettyplease), the `rustfmt` pass `render_crate` adds, and how many lines
-//! of Rust each operation becomes.
+//! (tokens), format (prettyplease), and how many lines of Rust each operation becomes.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -31,20 +30,13 @@ pub struct Measurement {
     /// `codegen::render::format_crate`: emit and prettyplease together, sections in parallel
     /// as `render_crate` runs them (less than `emit + format` on a multi-core machine).
     pub emit_and_format: Duration,
-    /// The rest of `render_crate`: piping the text through the `rustfmt` process.
-    pub rustfmt: Duration,
     /// Lines of Rust the crate's sources hold ([`rust_lines`]).
     pub lines: usize,
 }
 
 impl Measurement {
-    /// What `parse_str` then `render_crate` cost together: every stage, `rustfmt` included.
+    /// What `parse_str` then `render_crate` cost together: parse, validate, emit, prettyplease.
     pub fn total(&self) -> Duration {
-        self.in_process() + self.rustfmt
-    }
-
-    /// Parse, validate, emit and prettyplease: every stage that runs inside the generator.
-    pub fn in_process(&self) -> Duration {
         self.parse + self.emit_and_format
     }
 
@@ -66,7 +58,6 @@ impl Measurement {
             emit: add(|m| m.emit),
             format: add(|m| m.format),
             emit_and_format: add(|m| m.emit_and_format),
-            rustfmt: add(|m| m.rustfmt),
             lines: parts.iter().map(|m| m.lines).sum(),
         }
     }
@@ -94,8 +85,7 @@ pub fn measure(
     let (format, parsed) = median_time(runs, || codegen::render::format_items(tokens.clone()));
     parsed.map_err(|e| format!("{name}: the emitted tokens do not parse: {e}"))?;
     let (emit_and_format, _) = median_time(runs, || codegen::render::format_crate(&provider));
-    let (render, files) = median_time(runs, || render_crate(&provider, spec_path));
-    let files = files.map_err(|e| format!("{name}: {e}"))?;
+    let files = render_crate(&provider, spec_path).map_err(|e| format!("{name}: {e}"))?;
     Ok(Measurement {
         name: name.to_owned(),
         operations: provider.operations.len(),
@@ -106,7 +96,6 @@ pub fn measure(
         emit,
         format,
         emit_and_format,
-        rustfmt: render.saturating_sub(emit_and_format),
         lines: rust_lines(&files),
     })
 }

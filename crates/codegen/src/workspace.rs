@@ -1,6 +1,6 @@
-//! The generator's view of a workspace: collections of specs in (`specs/*.yaml`), one crate
-//! directory per spec out (`generated/<name>/`), the crate names cargo would confuse, and the
-//! comparison behind `--check`.
+//! The generator's view of a project: where its root is, collections of specs in
+//! (`specs/*.yaml`), one crate directory per spec out (`generated/<name>/`), the crate names cargo
+//! would confuse, and the comparison behind `--check`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -8,9 +8,40 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::config::{self, Config, Output, Runtime};
 use crate::diagnostic::{Diagnostics, Finding, Problem};
 use crate::locate::{self, Locations};
 use crate::render::GeneratedFile;
+
+/// The project around `start`, found as cargo finds a package: the nearest directory, from
+/// `start` upwards, holding both a `Cargo.toml` and a `specs/` folder (requiring the manifest
+/// skips spec folders deeper in a project, such as `tests/adversarial/specs`).
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join("Cargo.toml").is_file() && dir.join(PROVIDERS.specs).is_dir())
+        .map(Path::to_path_buf)
+}
+
+/// How crates generated in the project at `root` name `provider-runtime` unless told otherwise:
+/// by path when the project holds the runtime (`crates/runtime`, as this repository does), by
+/// version otherwise.
+pub fn default_runtime(root: &Path) -> Runtime {
+    let runtime = root.join("crates/runtime");
+    if runtime.join("Cargo.toml").is_file() {
+        Runtime::Path(runtime)
+    } else {
+        Runtime::default()
+    }
+}
+
+/// The configuration of this repository's own `cargo run -p codegen`: crates, the runtime by
+/// path.
+pub fn config(root: &Path) -> Config {
+    let mut config = Config::new();
+    config.output(Output::Crate).runtime(default_runtime(root));
+    config
+}
 
 /// A folder of specs and the folder their crates are written to, both relative to the root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,28 +112,32 @@ pub fn spec_files(specs_dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(specs)
 }
 
-/// Generates the files of one spec into a directory under `output`; `display` is how headers
-/// name the spec (`specs/x.yaml`).
-pub fn plan(spec: &Path, display: &str, output: &Path) -> Result<Planned, Failure> {
+/// Generates the files of one spec, as `config` says, into a directory under `output` (relative
+/// to `root`, or absolute); `display` is how headers name the spec (`specs/x.yaml`).
+pub fn plan(
+    config: &Config,
+    root: &Path,
+    spec: &Path,
+    display: &str,
+    output: &Path,
+) -> Result<Planned, Failure> {
     let started = Instant::now();
-    let fail = |message: String| Failure {
-        spec: spec.to_owned(),
-        message,
-    };
-    let provider = crate::load(spec).map_err(|d| fail(d.to_string()))?;
-    // The crate sits one level below `output`; the runtime is at `crates/runtime` of the root.
-    let up = "../".repeat(output.components().count() + 1);
-    let runtime = format!("{up}crates/runtime");
-    let files = crate::render::render_crate_at(&provider, display, &runtime)
-        .map_err(|e| fail(e.to_string()))?;
+    let generated = config
+        .clone()
+        .out_dir(root.join(output))
+        .render(spec, display)
+        .map_err(|error| Failure {
+            spec: spec.to_owned(),
+            message: error.to_string(),
+        })?;
     Ok(Planned {
         spec: spec.to_owned(),
         display: display.to_owned(),
-        dir: output.join(&provider.crate_name),
-        name: provider.crate_name.clone(),
-        operations: provider.operations.len(),
-        types: provider.types.len(),
-        files,
+        dir: output.join(&generated.dir),
+        name: generated.name,
+        operations: generated.operations,
+        types: generated.types,
+        files: generated.files,
         elapsed: started.elapsed(),
     })
 }
@@ -248,20 +283,8 @@ pub fn drift(root: &Path, planned: &[Planned], complete: &[&Path]) -> io::Result
 }
 
 /// Writes the plan's files whose contents changed; returns how many were written.
-pub fn write(root: &Path, planned: &Planned) -> io::Result<usize> {
-    let mut written = 0;
-    for file in &planned.files {
-        let path = root.join(&planned.dir).join(&file.path);
-        if fs::read_to_string(&path).is_ok_and(|existing| existing == file.contents) {
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, &file.contents)?;
-        written += 1;
-    }
-    Ok(written)
+pub fn write(root: &Path, planned: &Planned) -> Result<usize, config::Error> {
+    config::write_changed(&root.join(&planned.dir), &planned.files)
 }
 
 /// Removes an orphaned file under `output`, when it is one we generated (it carries the

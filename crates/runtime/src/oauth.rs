@@ -8,10 +8,10 @@ use url::Url;
 
 use crate::body::{read_capped, TOKEN_BODY_LIMIT};
 use crate::config::{BodyFormat, ClientAuth, OAuth2Config};
-use crate::sensitive::sensitive;
 use crate::error::{Error, Result};
 use crate::pkce::{self, State};
 use crate::secret::{AuthorizationCode, ClientSecret, Password, PkceVerifier, RefreshToken};
+use crate::sensitive::sensitive;
 use crate::template::Variables;
 use crate::token::Token;
 use crate::token_response::parse_token_response;
