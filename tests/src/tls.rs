@@ -20,10 +20,11 @@ const CA_PEM: &[u8] = include_bytes!("../fixtures/tls/ca.pem");
 const CERT_PEM: &[u8] = include_bytes!("../fixtures/tls/localhost.pem");
 const KEY_PEM: &[u8] = include_bytes!("../fixtures/tls/localhost.key");
 
-/// Adds the test CA to a client's trusted roots (for `.http_client(..)` of a generated client).
+/// Adds the test CA to a client's trusted roots (for `.http_client(..)` of a generated client),
+/// beside the platform's: reqwest's platform verifier checks the front as it would any server.
 pub fn trusting(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
     let ca = reqwest::Certificate::from_pem(CA_PEM).expect("the test CA is a PEM certificate");
-    builder.add_root_certificate(ca)
+    builder.tls_certs_merge([ca])
 }
 
 /// A TLS listener on 127.0.0.1 forwarding every connection to `backend`; stops when dropped.

@@ -24,10 +24,10 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use runtime::{GitReference, Runtime};
+pub use runtime::{GitReference, Runtime, RUNTIME_VERSION};
 
 use crate::diagnostic::Diagnostics;
-use crate::render::{self, EmitError, GeneratedFile};
+use crate::render::{self, CrateManifest, EmitError, GeneratedFile};
 
 /// What a spec becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,7 +38,7 @@ pub enum Output {
     #[default]
     Module,
     /// `<out_dir>/<name>/`, a crate of its own: `Cargo.toml` (naming the runtime as
-    /// [`Config::runtime`] says) and `src/lib.rs`.
+    /// [`Config::runtime`] says, publishable if [`Config::publish`] says so) and `src/lib.rs`.
     Crate,
 }
 
@@ -48,6 +48,8 @@ pub struct Config {
     out_dir: Option<PathBuf>,
     output: Output,
     runtime: Runtime,
+    publish: bool,
+    crate_version: Option<String>,
     rerun_if_changed: Option<bool>,
 }
 
@@ -122,8 +124,8 @@ impl std::error::Error for Error {
 }
 
 impl Config {
-    /// Module output into `OUT_DIR`, `provider-runtime` by version, `cargo:rerun-if-changed`
-    /// lines when run by cargo as a build script.
+    /// Module output into `OUT_DIR`, `provider-runtime` by version, crates not publishable,
+    /// `cargo:rerun-if-changed` lines when run by cargo as a build script.
     pub fn new() -> Config {
         Config::default()
     }
@@ -144,6 +146,23 @@ impl Config {
     /// writes a manifest).
     pub fn runtime(&mut self, runtime: Runtime) -> &mut Config {
         self.runtime = runtime;
+        self
+    }
+
+    /// Whether a generated crate may be published: `false` (the default) writes
+    /// `publish = false` into its `Cargo.toml`, `true` leaves publishing to cargo's default, so
+    /// `cargo publish` uploads it (requiring `provider-runtime` by version from the registry).
+    /// Only [`Output::Crate`] writes a manifest.
+    pub fn publish(&mut self, publish: bool) -> &mut Config {
+        self.publish = publish;
+        self
+    }
+
+    /// The `version` of a generated crate's `Cargo.toml` (default `0.1.0`), for publishing it;
+    /// a semver version such as `1.2.3` or `0.4.0-beta.1`, written as given. Only
+    /// [`Output::Crate`] writes a manifest.
+    pub fn crate_version(&mut self, version: impl Into<String>) -> &mut Config {
+        self.crate_version = Some(version.into());
         self
     }
 
@@ -185,11 +204,19 @@ impl Config {
             ),
             Output::Crate => {
                 let dir = PathBuf::from(&provider.crate_name);
-                let runtime = self
-                    .runtime
-                    .dependency(&self.resolved_out_dir()?.join(&dir));
-                let files =
-                    render::render_crate_with(&provider, display, &runtime).map_err(Error::Emit)?;
+                let manifest = CrateManifest {
+                    runtime: self
+                        .runtime
+                        .dependency(&self.resolved_out_dir()?.join(&dir)),
+                    version: self
+                        .crate_version
+                        .as_deref()
+                        .unwrap_or(render::DEFAULT_CRATE_VERSION)
+                        .to_owned(),
+                    publish: self.publish,
+                };
+                let files = render::render_crate_with(&provider, display, &manifest)
+                    .map_err(Error::Emit)?;
                 (dir, files)
             }
         };

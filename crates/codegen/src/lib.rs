@@ -24,7 +24,7 @@ pub mod workspace;
 
 use std::path::Path;
 
-pub use config::{Config, GitReference, Output, Runtime};
+pub use config::{Config, GitReference, Output, Runtime, RUNTIME_VERSION};
 use diagnostic::{Diagnostics, Finding, Problem};
 
 /// Reads, parses and validates the spec at `path`.

@@ -40,7 +40,12 @@ Options:
   --runtime-tag NAME      ... at a tag (with --runtime-git)
   --runtime-version REQ   ... by version, from the registry (e.g. 0.1)
                           Default: the project's crates/runtime by path when it has one
-                          (as provider-clients does), else the version released with codegen
+                          (as provider-clients does), else the registry's. Except with
+                          --runtime-version REQ, the dependency requires the runtime release
+                          this codegen emits code for (version = \"0.1.0\" beside path or git),
+                          which cargo publish keeps when it drops the path or git source
+  --publish               Let cargo publish the generated crates (default: publish = false)
+  --crate-version VER     The generated crates' version (semver, default 0.1.0)
   -h, --help              Print this help
 
 Exit status:
@@ -58,6 +63,8 @@ struct Args {
     specs: Vec<PathBuf>,
     out: Option<PathBuf>,
     runtime: Option<Runtime>,
+    publish: bool,
+    crate_version: Option<String>,
     providers: Vec<String>,
 }
 
@@ -78,6 +85,16 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, Stop> {
         };
         match arg.as_str() {
             "--check" => parsed.check = true,
+            "--publish" => parsed.publish = true,
+            "--crate-version" => {
+                let version = value("a version")?;
+                if !is_semver(&version) {
+                    return Err(Stop::Usage(format!(
+                        "`{version}` is not a semver version such as 0.1.0 or 1.0.0-beta.1"
+                    )));
+                }
+                parsed.crate_version = Some(version);
+            }
             "--root" => parsed.root = Some(value("a directory")?.into()),
             "--spec" => parsed.specs.push(value("a file or directory")?.into()),
             "--out" => parsed.out = Some(value("a directory")?.into()),
@@ -124,6 +141,27 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, Stop> {
         }
     }
     Ok(parsed)
+}
+
+/// Whether `version` is a version cargo accepts: `MAJOR.MINOR.PATCH`, then optionally
+/// `-pre.release` and `+build` identifiers.
+fn is_semver(version: &str) -> bool {
+    let identifiers = |text: &str| {
+        text.split('.').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+    };
+    let (version, build) = version.split_once('+').unwrap_or((version, "0"));
+    let (core, pre) = version.split_once('-').unwrap_or((version, "0"));
+    let numbers: Vec<&str> = core.split('.').collect();
+    numbers.len() == 3
+        && numbers.iter().all(|number| {
+            !number.is_empty()
+                && number.bytes().all(|b| b.is_ascii_digit())
+                && (number.len() == 1 || !number.starts_with('0'))
+        })
+        && identifiers(pre)
+        && identifiers(build)
 }
 
 fn set_runtime(args: &mut Args, runtime: Runtime) -> Result<(), Stop> {
@@ -198,6 +236,10 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     });
     let (jobs, complete) = select(args, &root, &cwd, out.as_deref())?;
     let mut config = workspace::config(&root);
+    config.publish(args.publish);
+    if let Some(version) = &args.crate_version {
+        config.crate_version(version);
+    }
     if let Some(runtime) = &args.runtime {
         config.runtime(match runtime {
             Runtime::Path(path) => Runtime::Path(cwd.join(path)),

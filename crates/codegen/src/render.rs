@@ -36,26 +36,52 @@ impl std::fmt::Display for EmitError {
 
 impl std::error::Error for EmitError {}
 
-/// The files of the provider's crate, naming `provider-runtime` as [`crate::Runtime::default`]
-/// does (a registry version); `spec_path` is how the headers name the spec.
-pub fn render_crate(provider: &Provider, spec_path: &str) -> Result<Vec<GeneratedFile>, EmitError> {
-    let runtime = crate::Runtime::default().dependency(std::path::Path::new(""));
-    render_crate_with(provider, spec_path, &runtime)
+/// The version of a generated crate unless its generator is told another.
+pub const DEFAULT_CRATE_VERSION: &str = "0.1.0";
+
+/// What a generated crate's `Cargo.toml` says beyond the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateManifest {
+    /// The TOML value of its `provider-runtime` dependency, always with the version requirement
+    /// the generated code needs (`{ path = "../../crates/runtime", version = "0.1.0" }`,
+    /// `"0.1.0"`): see [`crate::Runtime::dependency`].
+    pub runtime: String,
+    /// The crate's own version (`0.1.0`).
+    pub version: String,
+    /// Whether `cargo publish` may upload the crate; `false` writes `publish = false`.
+    pub publish: bool,
 }
 
-/// The files of the provider's crate; `runtime` is the TOML value of its `provider-runtime`
-/// dependency (`{ path = "../../crates/runtime" }`, `"0.1.0"`).
+/// The default: the runtime by version (see [`crate::Runtime::default`]), version
+/// [`DEFAULT_CRATE_VERSION`], not publishable.
+impl Default for CrateManifest {
+    fn default() -> CrateManifest {
+        CrateManifest {
+            runtime: crate::Runtime::default().dependency(std::path::Path::new("")),
+            version: DEFAULT_CRATE_VERSION.to_owned(),
+            publish: false,
+        }
+    }
+}
+
+/// The files of the provider's crate with the default [`CrateManifest`]; `spec_path` is how the
+/// headers name the spec.
+pub fn render_crate(provider: &Provider, spec_path: &str) -> Result<Vec<GeneratedFile>, EmitError> {
+    render_crate_with(provider, spec_path, &CrateManifest::default())
+}
+
+/// The files of the provider's crate, its `Cargo.toml` as `manifest` says.
 pub fn render_crate_with(
     provider: &Provider,
     spec_path: &str,
-    runtime: &str,
+    manifest: &CrateManifest,
 ) -> Result<Vec<GeneratedFile>, EmitError> {
     let source = format_crate(provider)?;
     let spec_path = escaped(spec_path);
     Ok(vec![
         GeneratedFile {
             path: PathBuf::from("Cargo.toml"),
-            contents: cargo_toml(provider, &spec_path, runtime),
+            contents: cargo_toml(provider, &spec_path, manifest),
         },
         GeneratedFile {
             path: PathBuf::from("src/lib.rs"),
@@ -148,25 +174,31 @@ struct Manifest<'a> {
 #[derive(serde::Serialize)]
 struct Package<'a> {
     name: &'a str,
-    version: &'static str,
+    version: &'a str,
     edition: &'static str,
     description: String,
     license: &'static str,
+    /// Written only as `publish = false`: cargo's default is to allow publishing.
+    #[serde(skip_serializing_if = "is_true")]
     publish: bool,
 }
 
-fn cargo_toml(provider: &Provider, spec_path: &str, runtime: &str) -> String {
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
+fn cargo_toml(provider: &Provider, spec_path: &str, options: &CrateManifest) -> String {
     let manifest = Manifest {
         package: Package {
             name: &provider.crate_name,
-            version: "0.1.0",
+            version: &options.version,
             edition: "2021",
             description: format!(
                 "A typed client of the {} API, generated from {spec_path}.",
                 provider.title
             ),
             license: "MIT OR Apache-2.0",
-            publish: false,
+            publish: options.publish,
         },
     };
     let package = toml::to_string(&manifest).unwrap_or_else(|error| {
@@ -175,10 +207,11 @@ fn cargo_toml(provider: &Provider, spec_path: &str, runtime: &str) -> String {
     format!(
         "{}{package}\n\
          [dependencies]\n\
-         provider-runtime = {runtime}\n\
+         provider-runtime = {}\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\
          serde_json = \"1\"\n",
-        header("#", spec_path)
+        header("#", spec_path),
+        options.runtime,
     )
 }
 
@@ -196,13 +229,31 @@ mod tests {
         let mut provider = seed("sms_cx");
         provider.title = "A \"quoted\" \\ title\0 with \u{202e} and\nlines".to_owned();
         let manifest: toml::Table =
-            toml::from_str(&cargo_toml(&provider, "x.yaml", "\"1\"")).unwrap();
+            toml::from_str(&cargo_toml(&provider, "x.yaml", &CrateManifest::default())).unwrap();
         let description = manifest["package"]["description"].as_str();
         let expected = format!(
             "A typed client of the {} API, generated from x.yaml.",
             provider.title
         );
         assert_eq!(description, Some(expected.as_str()));
+    }
+
+    #[test]
+    fn cargo_toml_says_publish_false_unless_publishing() {
+        let provider = seed("text");
+        let parsed = |publish| {
+            let options = CrateManifest {
+                publish,
+                ..CrateManifest::default()
+            };
+            toml::from_str::<toml::Table>(&cargo_toml(&provider, "x.yaml", &options)).unwrap()
+        };
+        let private = parsed(false);
+        assert_eq!(private["package"]["publish"].as_bool(), Some(false));
+        let public = parsed(true);
+        assert!(public["package"].get("publish").is_none(), "{public}");
+        let runtime = &public["dependencies"]["provider-runtime"];
+        assert_eq!(runtime.as_str(), Some(crate::RUNTIME_VERSION));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The JSON Schema of the spec format, checked in as `docs/spec.schema.json` so that editors
 //! complete and check specs as they are typed (`# yaml-language-server: $schema=...`).
 
-use schemars::gen::SchemaSettings;
+use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+use schemars::Schema;
 use serde_json::{json, Value};
 
 use crate::spec::{AuthType, Spec};
@@ -10,6 +12,7 @@ use crate::spec::{AuthType, Spec};
 /// the same text, so the checked-in copy can be compared byte for byte.
 pub fn json_schema() -> String {
     let root = SchemaSettings::draft07()
+        .with_transform(RecursiveTransform(unwrap_description))
         .into_generator()
         .into_root_schema_for::<Spec>();
     // Schemas are maps with string keys: serializing them cannot fail.
@@ -20,6 +23,15 @@ pub fn json_schema() -> String {
     let mut text = serde_json::to_string_pretty(&schema).expect("a JSON value serializes");
     text.push('\n');
     text
+}
+
+/// Doc comments become descriptions with their source line breaks, but editors show a
+/// description as flowing text: a single break becomes a space, a blank line stays a paragraph.
+fn unwrap_description(schema: &mut Schema) {
+    if let Some(Value::String(text)) = schema.get_mut("description") {
+        let paragraphs: Vec<String> = text.split("\n\n").map(|p| p.replace('\n', " ")).collect();
+        *text = paragraphs.join("\n\n");
+    }
 }
 
 /// Adds what the derived schema cannot say: per `type`, which keys an auth scheme may and must

@@ -99,7 +99,8 @@ fn any_username_field_becomes_a_login_argument() {
             oauth2.username_env_var_suffix, "PASSWORD",
             "{field}: read from its own variable"
         );
-        assert!(code.contains(&format!("{argument}: impl")), "{field}");
+        // The runtime's `setters!` makes it the argument of `password`.
+        assert!(code.contains(&format!("password({argument})")), "{field}");
     }
 }
 

@@ -189,7 +189,141 @@ impl OAuth2 {
     }
 }
 
+impl Provider {
+    /// A provider without variables, static headers or schemes, so that a description states
+    /// only what it has (`Provider { title: .., base_url: .., schemes: .., ..Provider::DEFAULT }`).
+    pub const DEFAULT: Provider = Provider {
+        title: "",
+        base_url: "",
+        variables: &[],
+        headers: &[],
+        schemes: &[],
+    };
+}
+
+impl Variable {
+    /// The variable `name`, read from the environment variable `env`, set by the builder method
+    /// of the same name, required (see [`Variable::with_default`] and [`Variable::setter`]).
+    pub const fn new(name: &'static str, env: &'static str) -> Variable {
+        Variable {
+            name,
+            setter: name,
+            env,
+            default: None,
+        }
+    }
+
+    /// The variable with the value `default` when none is given.
+    pub const fn with_default(self, default: &'static str) -> Variable {
+        Variable {
+            default: Some(default),
+            ..self
+        }
+    }
+
+    /// The variable set by the builder method `setter` (when it is not named like the variable).
+    pub const fn setter(self, setter: &'static str) -> Variable {
+        Variable { setter, ..self }
+    }
+}
+
+impl OAuth2Env {
+    /// The client id read from `client_id`, for a public client alone (see
+    /// [`OAuth2Env::secret`]) and without the password grant (see [`OAuth2Env::password`]).
+    pub const fn new(client_id: &'static str) -> OAuth2Env {
+        OAuth2Env {
+            client_id,
+            client_secret: None,
+            password: None,
+        }
+    }
+
+    /// The client secret read from `client_secret`.
+    pub const fn secret(self, client_secret: &'static str) -> OAuth2Env {
+        OAuth2Env {
+            client_secret: Some(client_secret),
+            ..self
+        }
+    }
+
+    /// The password grant's login and password read from `login` and `password`.
+    pub const fn password(self, login: &'static str, password: &'static str) -> OAuth2Env {
+        OAuth2Env {
+            password: Some((login, password)),
+            ..self
+        }
+    }
+}
+
 impl Scheme {
+    /// OAuth 2.0, configured by the builder method `setter`.
+    pub const fn oauth2(setter: &'static str, oauth2: &'static OAuth2) -> Scheme {
+        Scheme::new(setter, SchemeKind::OAuth2(oauth2))
+    }
+
+    /// An API key sent in the header `name`, read from the environment variable `env`.
+    pub const fn api_key_header(
+        setter: &'static str,
+        name: &'static str,
+        env: &'static str,
+    ) -> Scheme {
+        let location = KeyLocation::Header;
+        Scheme::new(
+            setter,
+            SchemeKind::ApiKey {
+                location,
+                name,
+                env,
+            },
+        )
+    }
+
+    /// An API key sent in the query parameter `name`, read from the environment variable `env`.
+    pub const fn api_key_query(
+        setter: &'static str,
+        name: &'static str,
+        env: &'static str,
+    ) -> Scheme {
+        let location = KeyLocation::Query;
+        Scheme::new(
+            setter,
+            SchemeKind::ApiKey {
+                location,
+                name,
+                env,
+            },
+        )
+    }
+
+    /// A personal access token sent as HTTP Basic `id:token`, read from the environment
+    /// variables `id_env` and `token_env`.
+    pub const fn basic(
+        setter: &'static str,
+        id_env: &'static str,
+        token_env: &'static str,
+    ) -> Scheme {
+        Scheme::new(setter, SchemeKind::Basic { id_env, token_env })
+    }
+
+    /// A fixed Bearer token read from the environment variable `env`.
+    pub const fn bearer(setter: &'static str, env: &'static str) -> Scheme {
+        Scheme::new(setter, SchemeKind::Bearer { env })
+    }
+
+    /// A scheme configured by the builder method `setter`, sending what `kind` says, alone.
+    pub const fn new(setter: &'static str, kind: SchemeKind) -> Scheme {
+        Scheme {
+            setter,
+            kind,
+            requires: &[],
+        }
+    }
+
+    /// The scheme, always sent together with the schemes of the builder methods `requires`.
+    pub const fn requires(self, requires: &'static [&'static str]) -> Scheme {
+        Scheme { requires, ..self }
+    }
+
     /// The environment variables of the scheme; the first one selects it in `from_env`.
     pub fn env_vars(&self) -> Vec<&'static str> {
         match &self.kind {

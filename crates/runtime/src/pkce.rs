@@ -2,16 +2,20 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use rand::RngCore;
+use rand::rngs::SysRng;
+use rand::TryRng;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::secret::PkceVerifier;
 
-/// 32 random bytes, base64url-encoded: 256 bits, above RFC 7636's and RFC 6749's minimums.
+/// 32 random bytes from the operating system's CSPRNG, base64url-encoded: 256 bits, above
+/// RFC 7636's and RFC 6749's minimums.
 fn random_token() -> String {
     let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    SysRng
+        .try_fill_bytes(&mut bytes)
+        .expect("the operating system's random number generator failed");
     URL_SAFE_NO_PAD.encode(bytes)
 }
 

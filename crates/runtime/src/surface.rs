@@ -1,8 +1,9 @@
 //! The typed surface of a generated crate: its `Client`, `ClientBuilder` and `Scope` methods,
 //! each a documented one-line call into the [engine](crate::engine). A generated crate invokes
-//! [`client!`](crate::client) and one macro per flow its spec offers, so a flow the spec lacks
-//! has no method at all; methods named by the spec (variables, schemes, `password` with its
-//! login argument) are emitted by the generator itself.
+//! [`client!`](crate::client), [`oauth2!`](crate::oauth2) with the flows its spec offers (a
+//! flow the spec lacks has no method at all), [`setters!`](crate::setters) for the methods its
+//! spec names (variables, schemes, `password` with its login argument), [`scopes!`](crate::scopes)
+//! and [`decode_error!`](crate::decode_error): one line each, with the docs the generator wrote.
 
 /// `Client` and `ClientBuilder` over the description `$provider`, with the methods every
 /// provider has (`builder`, `from_env`, `request`, `api`, `base_url`, `http_client`,
@@ -94,7 +95,8 @@ macro_rules! client {
 }
 
 /// What every OAuth 2.0 provider offers: the token endpoint override, a token store, and the
-/// client's `token`, `set_token` and `granted_scopes`.
+/// client's `token`, `set_token` and `granted_scopes`; then the flows listed, each the macro of
+/// the same name (`oauth2!(redirect, authorization_code(Scope), client_credentials(Scope))`).
 #[macro_export]
 macro_rules! oauth2 {
     () => {
@@ -132,6 +134,10 @@ macro_rules! oauth2 {
                 self.api.granted_scopes()
             }
         }
+    };
+    ($($flow:ident $(($($scope:ident)?))?),+ $(,)?) => {
+        $crate::oauth2!();
+        $($crate::$flow!($($($scope)?)?);)+
     };
 }
 
@@ -215,12 +221,16 @@ macro_rules! client_credentials {
     };
 }
 
-/// `ALL`, `as_str`, `Display`, `FromStr` and `AsRef<str>` of a generated `Scope` enum whose
-/// variants, in order, are sent as the values `$values` (a `&[&str]`).
+/// The wire values of a generated `Scope` enum, one per variant (`ReadContact("contacts:read")`):
+/// the slice `$values` for the description, and `ALL`, `as_str`, `Display`, `FromStr` and
+/// `AsRef<str>` of `$scope`.
 #[macro_export]
 macro_rules! scopes {
-    ($scope:ident, $values:path, [$($variant:ident),* $(,)?]) => {
+    ($scope:ident, $values:ident, [$($variant:ident($value:literal)),* $(,)?]) => {
         pub use $crate::UnknownScope;
+
+        /// The wire value of each scope, in order.
+        const $values: &[&str] = &[$($value),*];
 
         impl $scope {
             /// Every scope, in the spec's order.
@@ -228,7 +238,9 @@ macro_rules! scopes {
 
             /// The scope's value on the wire.
             pub const fn as_str(self) -> &'static str {
-                $values[self as usize]
+                match self {
+                    $($scope::$variant => $value,)*
+                }
             }
         }
 
@@ -253,6 +265,132 @@ macro_rules! scopes {
                     .find(|scope| scope.as_str() == value)
                     .copied()
                     .ok_or_else(|| $crate::UnknownScope(value.to_owned()))
+            }
+        }
+    };
+}
+
+/// The builder methods a spec names, each `kind setter(arguments), "docs"`, the docs written by
+/// the generator (a generated crate invokes it once per variable and per scheme):
+///
+/// - `variable stage, ".."`: sets the template variable `stage`; `variable crate_("crate"), ".."`
+///   when the method is not named like the variable;
+/// - `oauth2 oauth2, ".."` and `oauth2_public oauth2_public, ".."`: the OAuth 2.0 client, with
+///   and without a client secret;
+/// - `password(email), ".."`: `password`, the password grant, its login argument named after
+///   the provider's login field;
+/// - `api_key api_key, ".."`, `basic pat, ".."`, `bearer token, ".."`: the credentials of the
+///   scheme the description knows by the method's name.
+#[macro_export]
+macro_rules! setters {
+    () => {};
+    (password($login:ident), $doc:literal $(, $($rest:tt)*)?) => {
+        $crate::__setter!(password($login), $doc);
+        $crate::setters!($($($rest)*)?);
+    };
+    ($kind:ident $setter:ident $(($($argument:tt)*))?, $doc:literal $(, $($rest:tt)*)?) => {
+        $crate::__setter!($kind $setter $(($($argument)*))?, $doc);
+        $crate::setters!($($($rest)*)?);
+    };
+}
+
+/// One method of [`setters!`], in an `impl ClientBuilder` of its own. Setters are named by the
+/// spec's variables and schemes (`add`, `from`), whatever clippy expects of such names.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __setter {
+    (variable $setter:ident, $doc:literal) => {
+        $crate::__setter!(variable $setter(::std::stringify!($setter)), $doc);
+    };
+    (variable $setter:ident($name:expr), $doc:literal) => {
+        #[allow(clippy::should_implement_trait)]
+        impl ClientBuilder {
+            #[doc = $doc]
+            pub fn $setter(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                ClientBuilder(self.0.variable($name, value.into()))
+            }
+        }
+    };
+    (oauth2 $setter:ident, $doc:literal) => {
+        #[allow(clippy::should_implement_trait)]
+        impl ClientBuilder {
+            #[doc = $doc]
+            pub fn $setter(
+                self,
+                client_id: impl ::std::convert::Into<::std::string::String>,
+                client_secret: impl ::std::convert::Into<$crate::ClientSecret>,
+            ) -> Self {
+                let client_secret = ::std::option::Option::Some(client_secret.into());
+                ClientBuilder(self.0.oauth2(client_id.into(), client_secret))
+            }
+        }
+    };
+    (oauth2_public $setter:ident, $doc:literal) => {
+        #[allow(clippy::should_implement_trait)]
+        impl ClientBuilder {
+            #[doc = $doc]
+            pub fn $setter(self, client_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                ClientBuilder(self.0.oauth2(client_id.into(), ::std::option::Option::None))
+            }
+        }
+    };
+    (password($login:ident), $doc:literal) => {
+        impl ClientBuilder {
+            #[doc = $doc]
+            pub fn password(
+                self,
+                $login: impl ::std::convert::Into<::std::string::String>,
+                password: impl ::std::convert::Into<$crate::Password>,
+            ) -> Self {
+                ClientBuilder(self.0.password($login.into(), password.into()))
+            }
+        }
+    };
+    (api_key $setter:ident, $doc:literal) => {
+        #[allow(clippy::should_implement_trait)]
+        impl ClientBuilder {
+            #[doc = $doc]
+            pub fn $setter(self, key: impl ::std::convert::Into<$crate::ApiKey>) -> Self {
+                ClientBuilder(self.0.api_key(::std::stringify!($setter), key.into()))
+            }
+        }
+    };
+    (basic $setter:ident, $doc:literal) => {
+        #[allow(clippy::should_implement_trait)]
+        impl ClientBuilder {
+            #[doc = $doc]
+            pub fn $setter(
+                self,
+                id: impl ::std::convert::Into<::std::string::String>,
+                token: impl ::std::convert::Into<$crate::PersonalAccessToken>,
+            ) -> Self {
+                ClientBuilder(self.0.basic(::std::stringify!($setter), id.into(), token.into()))
+            }
+        }
+    };
+    (bearer $setter:ident, $doc:literal) => {
+        #[allow(clippy::should_implement_trait)]
+        impl ClientBuilder {
+            #[doc = $doc]
+            pub fn $setter(self, token: impl ::std::convert::Into<$crate::AccessToken>) -> Self {
+                ClientBuilder(self.0.bearer(::std::stringify!($setter), token.into()))
+            }
+        }
+    };
+}
+
+/// `decode_error`: the provider's error body of an [`Error::Api`](crate::Error::Api) as the
+/// spec's error type `$ty`.
+#[macro_export]
+macro_rules! decode_error {
+    ($ty:ty) => {
+        /// The provider's error body of an [`Error::Api`] decoded as its declared type, when it is one.
+        pub fn decode_error(error: &Error) -> ::std::option::Option<$ty> {
+            match error {
+                Error::Api { error, .. } => {
+                    $crate::__private::serde_json::from_value(error.body.clone()).ok()
+                }
+                _ => ::std::option::Option::None,
             }
         }
     };

@@ -1,4 +1,5 @@
-//! The HTTP client every request goes through: rustls, a timeout, and no automatic redirects.
+//! The HTTP client every request goes through: reqwest's default TLS (rustls on aws-lc-rs, checked
+//! against the platform's root certificates), a timeout, and no automatic redirects.
 //!
 //! Redirects are followed by the request layer itself, because only it knows which hosts may
 //! see credentials: reqwest strips `Authorization` on a cross-host redirect, but not an API key

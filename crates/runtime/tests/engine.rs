@@ -331,3 +331,237 @@ async fn from_env_reads_the_described_variables_and_names_what_is_missing() {
         std::env::remove_var(var);
     }
 }
+
+/// `PROVIDER` again, stated as a generated crate states it: the constructors and defaults
+/// describe exactly what the literals do.
+#[test]
+fn constructors_and_defaults_describe_what_the_literals_do() {
+    const OAUTH2_STATED: OAuth2 = OAuth2 {
+        authorize_url: Some("https://{host}/authorize"),
+        token_url: "https://{host}/token",
+        grants: &[Grant::ClientCredentials, Grant::AuthorizationCode],
+        client_auth: ClientAuth::Form,
+        scopes: &["read", "write"],
+        default_scopes: &["read"],
+        token_prefix_header: Some("X-Region"),
+        public_setter: Some("oauth2_public"),
+        env: OAuth2Env::new("ENGINE_CLIENT_ID").secret("ENGINE_CLIENT_SECRET"),
+        ..OAuth2::DEFAULT
+    };
+    static STATED: Provider = Provider {
+        title: "Engine",
+        base_url: "https://{host}/api",
+        variables: &[Variable::new("host", "ENGINE_HOST")],
+        headers: &[("X-Static", "on")],
+        schemes: &[
+            Scheme::oauth2("oauth2", &OAUTH2_STATED).requires(&["api_key"]),
+            Scheme::api_key_header("api_key", "X-Api-Key", "ENGINE_API_KEY"),
+            Scheme::api_key_query("query_key", "key", "ENGINE_QUERY_KEY"),
+            Scheme::basic("pat", "ENGINE_PAT_ID", "ENGINE_PAT_TOKEN"),
+            Scheme::bearer("token", "ENGINE_TOKEN"),
+        ],
+    };
+    assert_eq!(format!("{STATED:#?}"), format!("{PROVIDER:#?}"));
+
+    let renamed = Variable::new("type", "X_TYPE")
+        .setter("r#type")
+        .with_default("a");
+    assert_eq!((renamed.name, renamed.setter), ("type", "r#type"));
+    assert_eq!((renamed.env, renamed.default), ("X_TYPE", Some("a")));
+    let env = OAuth2Env::new("ID").password("LOGIN", "PASSWORD");
+    assert_eq!(
+        (env.client_id, env.client_secret, env.password),
+        ("ID", None, Some(("LOGIN", "PASSWORD")))
+    );
+    let empty = Provider {
+        title: "Empty",
+        ..Provider::DEFAULT
+    };
+    assert!(empty.variables.is_empty() && empty.headers.is_empty() && empty.schemes.is_empty());
+}
+
+/// A provider's typed surface as a generated crate writes it: the runtime's surface macros
+/// over a description, each setter kind once (raw and renamed names too).
+mod surface {
+    use provider_runtime::describe::*;
+
+    const OAUTH2: OAuth2 = OAuth2 {
+        authorize_url: Some("https://{host}/authorize"),
+        token_url: "https://{host}/token",
+        grants: &[
+            Grant::AuthorizationCode,
+            Grant::ClientCredentials,
+            Grant::Password,
+        ],
+        client_auth: ClientAuth::Form,
+        scopes: SCOPES,
+        username_field: "email",
+        public_setter: Some("oauth2_public"),
+        env: OAuth2Env::new("SURFACE_CLIENT_ID")
+            .secret("SURFACE_CLIENT_SECRET")
+            .password("SURFACE_EMAIL", "SURFACE_PASSWORD"),
+        ..OAuth2::DEFAULT
+    };
+
+    pub static PROVIDER: Provider = Provider {
+        title: "Surface",
+        base_url: "https://{host}/{type}",
+        variables: &[
+            Variable::new("host", "SURFACE_HOST"),
+            Variable::new("type", "SURFACE_TYPE")
+                .setter("r#type")
+                .with_default("api"),
+        ],
+        schemes: &[
+            Scheme::oauth2("oauth2", &OAUTH2),
+            Scheme::api_key_query("r#in", "key", "SURFACE_KEY"),
+            Scheme::basic("pat", "SURFACE_PAT_ID", "SURFACE_PAT_TOKEN"),
+            Scheme::bearer("token", "SURFACE_TOKEN"),
+        ],
+        ..Provider::DEFAULT
+    };
+
+    /// A scope of Surface.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Scope {
+        /// `data:read`
+        Read,
+        /// `data:write`
+        Write,
+    }
+
+    provider_runtime::scopes!(Scope, SCOPES, [Read("data:read"), Write("data:write")]);
+    provider_runtime::client!(PROVIDER, "Surface");
+    provider_runtime::oauth2!(
+        redirect,
+        authorization_code(Scope),
+        client_credentials(Scope)
+    );
+    provider_runtime::setters!(variable host, "Sets `{host}`.");
+    provider_runtime::setters!(variable r#type("type"), "Sets `{type}`.");
+    provider_runtime::setters!(
+        oauth2 oauth2,
+        "The confidential client.",
+        oauth2_public oauth2_public,
+        "The public client.",
+        password(email),
+        "The password grant."
+    );
+    provider_runtime::setters!(api_key r#in, "The key.");
+    provider_runtime::setters!(basic pat, "The personal access token.");
+    provider_runtime::setters!(bearer token, "The fixed token.");
+    provider_runtime::decode_error!(serde_json::Value);
+}
+
+/// A `surface::ClientBuilder` pointed at `server`.
+fn surface_builder(server: &MockServer) -> surface::ClientBuilder {
+    surface::Client::builder()
+        .host(server.address().to_string())
+        .r#type("v2")
+        .base_url(format!("{}/api", server.uri()))
+        .token_url(format!("{}/token", server.uri()))
+}
+
+async fn surface_ping(client: &surface::Client) -> Result<Value, Error> {
+    client.request(Method::GET, "/ping").send::<Value>().await
+}
+
+#[tokio::test]
+async fn surface_setters_give_the_engine_each_scheme_credentials() {
+    let server = MockServer::start().await;
+    Mock::given(path("/api/ping"))
+        .and(query_param("key", "in-query"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/ping"))
+        .and(header("authorization", "Basic YWNjb3VudDpwYXQ="))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/ping"))
+        .and(header("authorization", "Bearer fixed"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let query = surface_builder(&server).r#in("in-query");
+    let basic = surface_builder(&server).pat("account", "pat");
+    let bearer = surface_builder(&server).token("fixed");
+    for builder in [query, basic, bearer] {
+        surface_ping(&builder.build().unwrap()).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn surface_oauth2_setters_and_flows_reach_the_token_endpoint() {
+    let server = MockServer::start().await;
+    let token = |access: &str| {
+        ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": access, "token_type": "Bearer", "expires_in": 3600
+        }))
+    };
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_string_contains("grant_type=client_credentials"))
+        .and(body_string_contains("scope=data%3Awrite"))
+        .and(body_string_contains("client_secret=secret"))
+        .respond_with(token("credentials"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_string_contains("grant_type=password"))
+        .and(body_string_contains("email=me%40example.com"))
+        .respond_with(token("password"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let credentials = surface_builder(&server)
+        .oauth2("id", "secret")
+        .client_credentials([surface::Scope::Write])
+        .build()
+        .unwrap();
+    let token = credentials.token().await.unwrap();
+    assert_eq!(token.access_token().secret(), "credentials");
+    let password = surface_builder(&server)
+        .oauth2_public("id")
+        .password("me@example.com", "pw")
+        .build()
+        .unwrap();
+    let token = password.token().await.unwrap();
+    assert_eq!(token.access_token().secret(), "password");
+
+    let request = password
+        .authorize_url("http://127.0.0.1:1/cb", &[surface::Scope::Read])
+        .unwrap();
+    let url = request.url().as_str();
+    assert!(url.contains("scope=data%3Aread"), "{url}");
+}
+
+#[tokio::test]
+async fn surface_scopes_and_decode_error() {
+    use surface::Scope;
+    assert_eq!(Scope::ALL, [Scope::Read, Scope::Write]);
+    assert_eq!(Scope::Write.as_str(), "data:write");
+    assert_eq!(Scope::Read.to_string(), "data:read");
+    assert_eq!("data:write".parse::<Scope>(), Ok(Scope::Write));
+    assert_eq!(
+        "data:delete".parse::<Scope>(),
+        Err(provider_runtime::UnknownScope("data:delete".to_owned()))
+    );
+
+    let server = MockServer::start().await;
+    Mock::given(path("/api/ping"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"code": "bad"})))
+        .mount(&server)
+        .await;
+    let client = surface_builder(&server).token("fixed").build().unwrap();
+    let error = surface_ping(&client).await.unwrap_err();
+    assert_eq!(surface::decode_error(&error), Some(json!({"code": "bad"})));
+    let other = Error::MissingEnv("X".to_owned());
+    assert_eq!(surface::decode_error(&other), None);
+}

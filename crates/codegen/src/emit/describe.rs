@@ -1,5 +1,6 @@
 //! `PROVIDER`: the provider as data the runtime's engine understands (a
-//! `provider_runtime::describe::Provider`), and `SCOPES`, the wire values of `Scope`.
+//! `provider_runtime::describe::Provider`), stating only where it differs from the defaults:
+//! an OAuth 2.0 scheme is a `const OAUTH2` of its own, every other part a one-line constructor.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,96 +9,94 @@ use crate::model::{
     ApiKeyLocation, AuthKind, AuthScheme, ClientAuth, Grant, OAuth2, Provider, SchemeEnv, TokenBody,
 };
 
-/// `static PROVIDER` (and `const SCOPES` when the provider declares scopes).
+/// `static PROVIDER`.
 pub(crate) fn description(provider: &Provider) -> TokenStream {
     let title = &provider.title;
     let base_url = &provider.base_url.text;
-    let variables = provider.variables.iter().map(|v| {
-        let (name, setter, env) = (&v.name, v.rust_name.as_str(), &v.env_var);
-        let default = option(v.default.as_ref().map(|d| quote!(#d)));
-        quote!(Variable { name: #name, setter: #setter, env: #env, default: #default })
-    });
-    let headers = provider.headers.iter().map(|h| {
-        let (name, value) = (&h.name, &h.value.text);
-        quote!((#name, #value))
-    });
+    let mut fields = vec![quote!(title: #title,), quote!(base_url: #base_url,)];
+    if !provider.variables.is_empty() {
+        let variables = provider.variables.iter().map(|v| {
+            let (name, setter, env) = (&v.name, v.rust_name.as_str(), &v.env_var);
+            let setter = (setter != name).then(|| quote!(.setter(#setter)));
+            let default = v.default.as_ref().map(|d| quote!(.with_default(#d)));
+            quote!(Variable::new(#name, #env) #setter #default)
+        });
+        fields.push(quote!(variables: &[#(#variables),*],));
+    }
+    if !provider.headers.is_empty() {
+        let headers = provider.headers.iter().map(|h| {
+            let (name, value) = (&h.name, &h.value.text);
+            quote!((#name, #value))
+        });
+        fields.push(quote!(headers: &[#(#headers),*],));
+    }
     let schemes = provider
         .auth
         .iter()
         .map(|scheme| self::scheme(provider, scheme));
-    let scopes = provider
-        .oauth2()
-        .filter(|(_, o)| !o.scopes.is_empty())
-        .map(|(_, o)| {
-            let values = o.scopes.iter().map(|s| &s.value);
-            quote! {
-                /// The wire value of each [`Scope`], in order.
-                const SCOPES: &[&str] = &[#(#values),*];
+    fields.push(quote!(schemes: &[#(#schemes),*],));
+    let defaults = (provider.variables.is_empty() || provider.headers.is_empty())
+        .then(|| quote!(..Provider::DEFAULT));
+    let oauth2 = provider
+        .auth
+        .iter()
+        .find_map(|scheme| match (&scheme.kind, &scheme.env) {
+            (
+                AuthKind::OAuth2(oauth2),
+                SchemeEnv::OAuth2 {
+                    client_id,
+                    client_secret,
+                    password,
+                },
+            ) => {
+                let public = scheme.public_setter.as_ref().map(|s| {
+                    let s = s.as_str();
+                    quote!(#s)
+                });
+                let secret = client_secret.as_ref().map(|s| quote!(.secret(#s)));
+                let password = password.as_ref().map(|(l, p)| quote!(.password(#l, #p)));
+                let env = quote!(OAuth2Env::new(#client_id) #secret #password);
+                let oauth2 = self::oauth2(oauth2, public, env);
+                Some(quote!(const OAUTH2: OAuth2 = #oauth2;))
             }
+            _ => None,
         });
     quote! {
-        /// The provider as data: the runtime's engine builds every [`Client`] from it.
         static PROVIDER: ::provider_runtime::describe::Provider = {
             // In this block only, where no name of the spec can be shadowed.
             use ::provider_runtime::describe::*;
+            #oauth2
             Provider {
-                title: #title,
-                base_url: #base_url,
-                variables: &[#(#variables),*],
-                headers: &[#(#headers),*],
-                schemes: &[#(#schemes),*],
+                #(#fields)*
+                #defaults
             }
         };
-        #scopes
     }
 }
 
+/// One scheme of `schemes`; an OAuth 2.0 scheme names the `OAUTH2` constant.
 fn scheme(provider: &Provider, scheme: &AuthScheme) -> TokenStream {
     let setter = scheme.rust_name.as_str();
-    let requires = scheme
+    let requires: Vec<_> = scheme
         .requires
         .iter()
         .filter_map(|name| provider.auth.iter().find(|s| &s.name == name))
-        .map(|s| s.rust_name.as_str());
-    let kind = match (&scheme.kind, &scheme.env) {
-        (
-            AuthKind::OAuth2(oauth2),
-            SchemeEnv::OAuth2 {
-                client_id,
-                client_secret,
-                password,
-            },
-        ) => {
-            let public = scheme.public_setter.as_ref().map(|s| {
-                let s = s.as_str();
-                quote!(#s)
-            });
-            let secret = option(client_secret.as_ref().map(|s| quote!(#s)));
-            let password = option(password.as_ref().map(|(l, p)| quote!((#l, #p))));
-            let env = quote!(OAuth2Env { client_id: #client_id, client_secret: #secret, password: #password });
-            let oauth2 = self::oauth2(oauth2, public, env);
-            quote!(OAuth2(&#oauth2))
-        }
-        (AuthKind::ApiKey { location, name }, SchemeEnv::Secret(env)) => {
-            let location = match location {
-                ApiKeyLocation::Header => quote!(Header),
-                ApiKeyLocation::Query => quote!(Query),
-            };
-            quote!(ApiKey { location: KeyLocation::#location, name: #name, env: #env })
-        }
+        .map(|s| s.rust_name.as_str())
+        .collect();
+    let requires = (!requires.is_empty()).then(|| quote!(.requires(&[#(#requires),*])));
+    let scheme = match (&scheme.kind, &scheme.env) {
+        (AuthKind::OAuth2(_), SchemeEnv::OAuth2 { .. }) => quote!(Scheme::oauth2(#setter, &OAUTH2)),
+        (AuthKind::ApiKey { location, name }, SchemeEnv::Secret(env)) => match location {
+            ApiKeyLocation::Header => quote!(Scheme::api_key_header(#setter, #name, #env)),
+            ApiKeyLocation::Query => quote!(Scheme::api_key_query(#setter, #name, #env)),
+        },
         (AuthKind::Basic, SchemeEnv::Basic { id, token }) => {
-            quote!(Basic { id_env: #id, token_env: #token })
+            quote!(Scheme::basic(#setter, #id, #token))
         }
-        (AuthKind::Bearer, SchemeEnv::Secret(env)) => quote!(Bearer { env: #env }),
+        (AuthKind::Bearer, SchemeEnv::Secret(env)) => quote!(Scheme::bearer(#setter, #env)),
         _ => unreachable!("validation names the environment variables of each kind"),
     };
-    quote! {
-        Scheme {
-            setter: #setter,
-            kind: SchemeKind::#kind,
-            requires: &[#(#requires),*],
-        }
-    }
+    quote!(#scheme #requires)
 }
 
 /// The scheme's settings where they differ from `describe::OAuth2::DEFAULT` (RFC 6749's).
@@ -188,11 +187,4 @@ fn oauth2(oauth2: &OAuth2, public_setter: Option<TokenStream>, env: TokenStream)
     set("public_setter", public_setter.map(|s| quote!(Some(#s))));
     set("env", Some(env));
     quote!(OAuth2 { #(#fields)* ..OAuth2::DEFAULT })
-}
-
-fn option(value: Option<TokenStream>) -> TokenStream {
-    match value {
-        Some(value) => quote!(Some(#value)),
-        None => quote!(None),
-    }
 }

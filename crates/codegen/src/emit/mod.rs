@@ -96,15 +96,7 @@ fn types_module(provider: &Provider) -> TokenStream {
 /// `decode_error`: the provider's error body of an [`Error::Api`](provider_runtime::Error) as its declared type.
 fn error_decoder(ty: &TypeRef) -> TokenStream {
     let ty = types::type_tokens(ty, Site::Outside);
-    quote! {
-        /// The provider's error body of an [`Error::Api`] decoded as its declared type, when it is one.
-        pub fn decode_error(error: &Error) -> ::std::option::Option<#ty> {
-            match error {
-                Error::Api { error, .. } => ::serde_json::from_value(error.body.clone()).ok(),
-                _ => None,
-            }
-        }
-    }
+    quote!(::provider_runtime::decode_error!(#ty);)
 }
 
 /// The crate-level attributes and docs of the committed crate (what precedes [`items`]).

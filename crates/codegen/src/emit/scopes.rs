@@ -1,5 +1,5 @@
-//! The `Scope` enum: every scope of the provider; its values (`SCOPES`, emitted with the
-//! description) and impls come from the runtime's `scopes!`.
+//! The `Scope` enum: every scope of the provider, documented; its wire values (`SCOPES`, which
+//! the description names) and impls come from the runtime's `scopes!`, given each variant's value.
 
 use crate::markdown::code;
 use proc_macro2::TokenStream;
@@ -14,6 +14,7 @@ pub(crate) fn scope_enum(title: &str, scopes: &[Scope]) -> TokenStream {
         return quote!();
     }
     let variants: Vec<_> = scopes.iter().map(|s| s.variant.to_ident()).collect();
+    let values = scopes.iter().map(|s| &s.value);
     let declarations = scopes.iter().zip(&variants).map(|(scope, variant)| {
         let value = code(&scope.value);
         let doc = docs(&match &scope.description {
@@ -29,6 +30,6 @@ pub(crate) fn scope_enum(title: &str, scopes: &[Scope]) -> TokenStream {
         pub enum Scope {
             #(#declarations)*
         }
-        ::provider_runtime::scopes!(Scope, SCOPES, [#(#variants),*]);
+        ::provider_runtime::scopes!(Scope, SCOPES, [#(#variants(#values)),*]);
     }
 }

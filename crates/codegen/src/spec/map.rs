@@ -5,9 +5,9 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use schemars::gen::SchemaGenerator;
-use schemars::schema::{InstanceType, ObjectValidation, Schema, SchemaObject};
-use schemars::JsonSchema;
+use std::borrow::Cow;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 
 /// Entries in source order. Duplicate keys never reach it: the spec's deserializer refuses
@@ -72,24 +72,19 @@ impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
 }
 
 impl<V: JsonSchema> JsonSchema for Map<V> {
-    fn is_referenceable() -> bool {
-        false
+    fn inline_schema() -> bool {
+        true
     }
 
-    fn schema_name() -> String {
-        format!("Map_of_{}", V::schema_name())
+    fn schema_name() -> Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
     }
 
-    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-        SchemaObject {
-            instance_type: Some(InstanceType::Object.into()),
-            object: Some(Box::new(ObjectValidation {
-                additional_properties: Some(Box::new(gen.subschema_for::<V>())),
-                ..ObjectValidation::default()
-            })),
-            ..SchemaObject::default()
-        }
-        .into()
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
     }
 }
 

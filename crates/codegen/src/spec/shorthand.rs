@@ -1,12 +1,11 @@
 //! Lets list entries that are usually only a wire value (`scopes: [sms]`, `enum: [a, b]`) be
 //! written as a bare string, while the mapping form stays available for a name or a description.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use schemars::gen::SchemaGenerator;
-use schemars::schema::{Schema, SchemaObject, SubschemaValidation};
-use schemars::JsonSchema;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{Deserializer, Error, MapAccess, Visitor};
 
 /// A spec type whose mapping form has a `value` key that a bare string may stand for.
@@ -50,25 +49,20 @@ impl<'de, T: Shorthand> Visitor<'de> for ShorthandVisitor<T> {
 pub struct StringOr<T>(PhantomData<T>);
 
 impl<T: JsonSchema> JsonSchema for StringOr<T> {
-    fn is_referenceable() -> bool {
-        false
+    fn inline_schema() -> bool {
+        true
     }
 
-    fn schema_name() -> String {
-        format!("StringOr_{}", T::schema_name())
+    fn schema_name() -> Cow<'static, str> {
+        format!("StringOr_{}", T::schema_name()).into()
     }
 
-    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-        SchemaObject {
-            subschemas: Some(Box::new(SubschemaValidation {
-                any_of: Some(vec![
-                    gen.subschema_for::<String>(),
-                    gen.subschema_for::<T>(),
-                ]),
-                ..SubschemaValidation::default()
-            })),
-            ..SchemaObject::default()
-        }
-        .into()
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [
+                generator.subschema_for::<String>(),
+                generator.subschema_for::<T>(),
+            ]
+        })
     }
 }
