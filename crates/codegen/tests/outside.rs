@@ -5,7 +5,8 @@
 //!
 //! The checkout the README's paths name (`../provider-clients`) is a symbolic link to this
 //! repository. The build shares this workspace's target directory and `Cargo.lock` and runs
-//! `--offline`, so it compiles only what differs from the workspace's own build.
+//! `--offline`, so it compiles only what differs from the workspace's own build. A fourth app
+//! depends on this repository's own `sms_cx` by git, from a bare clone of its committed state.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,6 +24,8 @@ struct Way {
     main: String,
     /// The `codegen ...` lines of `sh` blocks.
     commands: Vec<String>,
+    /// The `# Cargo.toml, by git` block: this repository's own crate as a git dependency.
+    git_manifest: Option<String>,
 }
 
 /// The crate directories of the README's ways, in the README's order.
@@ -66,6 +69,7 @@ fn readme_ways() -> Vec<Way> {
                 let (first, rest) = body.split_once('\n').unwrap_or((body, ""));
                 match (info, first) {
                     ("toml", "# Cargo.toml") => way.manifest += rest,
+                    ("toml", "# Cargo.toml, by git") => way.git_manifest = Some(rest.to_owned()),
                     ("rust,ignore", "// build.rs") => way.build_script = Some(rest.to_owned()),
                     ("rust,ignore", "// src/main.rs") => way.main += rest,
                     ("sh", _) => way.commands.extend(
@@ -181,4 +185,54 @@ async fn the_three_ways_in_build_and_call_a_stand_in_from_outside_the_workspace(
     assert!(calls
         .iter()
         .all(|call| call.headers["x-api-key"] == API_KEY));
+}
+
+#[tokio::test]
+async fn a_generated_crate_of_this_repository_is_a_git_dependency() {
+    let git_manifest = readme_ways()
+        .into_iter()
+        .find_map(|way| way.git_manifest)
+        .expect("the README shows the git dependency");
+    let temp = tempfile::tempdir().unwrap();
+    let home = temp.path();
+    // What a user's `git = ".."` reaches: the repository's committed state (CI's clean clone).
+    let bare = home.join("provider-clients.git");
+    let clone = Command::new("git")
+        .args(["clone", "--quiet", "--bare"])
+        .arg(repository())
+        .arg(&bare)
+        .output()
+        .unwrap();
+    assert!(clone.status.success(), "{clone:?}");
+    let url = format!("file://{}", bare.display());
+    let way = Way {
+        manifest: git_manifest.replace("<this repository's URL>", &url),
+        main: "\n".to_owned(),
+        ..Way::default()
+    };
+    let app = home.join("git-app");
+    write_app(&app, "git-app", &way);
+    std::fs::copy(repository().join("Cargo.lock"), app.join("Cargo.lock")).unwrap();
+    // Not `--offline`: cargo refuses git sources offline, even `file://` ones. The lockfile
+    // pins every registry package to one the workspace already downloaded.
+    let build = Command::new(env!("CARGO"))
+        .args(["build", "--quiet"])
+        .env("CARGO_TARGET_DIR", target_dir())
+        .current_dir(&app)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+
+    let provider = SmsCx::start().await;
+    let run = Command::new(target_dir().join("debug").join("git-app"))
+        .args([provider.api_url().as_str(), API_KEY])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "1 group(s)\n");
+    assert_eq!(provider.server().requests_to("/groups").await.len(), 1);
 }
