@@ -138,6 +138,38 @@ fn target_dir() -> PathBuf {
         })
 }
 
+/// Builds the crates of the cargo workspace or package in `dir` into the shared target
+/// directory, with `args` after `cargo build --quiet`.
+fn cargo_build(dir: &Path, args: &[&str]) {
+    std::fs::copy(repository().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let build = Command::new(env!("CARGO"))
+        .args(["build", "--quiet"])
+        .args(args)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+}
+
+/// Runs the built app `name` against `provider`; it prints what it listed.
+fn run_app(name: &str, provider: &SmsCx) {
+    let run = Command::new(target_dir().join("debug").join(name))
+        .args([provider.api_url().as_str(), API_KEY])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{name}: {run:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        "1 group(s)\n",
+        "{name}"
+    );
+}
+
 #[tokio::test]
 async fn the_three_ways_in_build_and_call_a_stand_in_from_outside_the_workspace() {
     let ways = readme_ways();
@@ -157,28 +189,11 @@ async fn the_three_ways_in_build_and_call_a_stand_in_from_outside_the_workspace(
         ),
     )
     .unwrap();
-    std::fs::copy(repository().join("Cargo.lock"), home.join("Cargo.lock")).unwrap();
-    let build = Command::new(env!("CARGO"))
-        .args(["build", "--offline", "--quiet", "--workspace"])
-        .env("CARGO_TARGET_DIR", target_dir())
-        .current_dir(home)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    cargo_build(home, &["--offline", "--workspace"]);
 
     let provider = SmsCx::start().await;
     for name in WAYS {
-        let run = Command::new(target_dir().join("debug").join(name))
-            .args([provider.api_url().as_str(), API_KEY])
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&run.stdout);
-        assert!(run.status.success(), "{name}: {run:?}");
-        assert_eq!(stdout, "1 group(s)\n", "{name}");
+        run_app(name, &provider);
     }
     let calls = provider.server().requests_to("/groups").await;
     assert_eq!(calls.len(), WAYS.len());
@@ -212,27 +227,11 @@ async fn a_generated_crate_of_this_repository_is_a_git_dependency() {
     };
     let app = home.join("git-app");
     write_app(&app, "git-app", &way);
-    std::fs::copy(repository().join("Cargo.lock"), app.join("Cargo.lock")).unwrap();
     // Not `--offline`: cargo refuses git sources offline, even `file://` ones. The lockfile
     // pins every registry package to one the workspace already downloaded.
-    let build = Command::new(env!("CARGO"))
-        .args(["build", "--quiet"])
-        .env("CARGO_TARGET_DIR", target_dir())
-        .current_dir(&app)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    cargo_build(&app, &[]);
 
     let provider = SmsCx::start().await;
-    let run = Command::new(target_dir().join("debug").join("git-app"))
-        .args([provider.api_url().as_str(), API_KEY])
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{run:?}");
-    assert_eq!(String::from_utf8_lossy(&run.stdout), "1 group(s)\n");
+    run_app("git-app", &provider);
     assert_eq!(provider.server().requests_to("/groups").await.len(), 1);
 }
