@@ -4,20 +4,11 @@
 //! that a quadratic regression makes these tests take minutes instead of milliseconds; they
 //! assert on what keeps the work bounded (where the diagnostic points, how long its output is).
 
+mod common;
+
+use common::{with, BASE};
+
 use codegen::diagnostic::Diagnostics;
-
-/// A valid spec; line 6 is the first free line.
-const BASE: &str = "\
-name: demo
-title: Demo
-base_url: https://api.example.com
-auth:
-  token: { type: bearer }
-";
-
-fn with(extra: &str) -> String {
-    format!("{BASE}{extra}")
-}
 
 fn refused(yaml: &str) -> Diagnostics {
     match codegen::parse_str("hostile.yaml", yaml) {

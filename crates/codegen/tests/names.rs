@@ -5,21 +5,16 @@
 //! become. (`tests/adversarial/specs/*.yaml` holds the accepted classes packed into specs that
 //! CI compiles, doc-tests and lints.)
 
+mod common;
+
+use common::{with, BASE};
+
 use std::collections::BTreeSet;
 
 use codegen::model::{
     AuthKind, Provider, RustName, RESERVED_BUILDER_METHODS, RESERVED_CLIENT_METHODS, TYPES_MODULE,
 };
 use proc_macro2::{TokenStream, TokenTree};
-
-/// A valid spec with one bearer scheme; cases append to it (line 6 is the first new line).
-const BASE: &str = "\
-name: demo
-title: Demo
-base_url: https://api.example.com
-auth:
-  token: { type: bearer }
-";
 
 /// An oauth2 scheme offering every grant, as a public or confidential client (`form`).
 const OAUTH2: &str = "\
@@ -34,10 +29,6 @@ auth:
     grants: [authorization_code, client_credentials, password, refresh_token, implicit]
     client_auth: form
 ";
-
-fn with(extra: &str) -> String {
-    format!("{BASE}{extra}")
-}
 
 /// The spec loads, and its crate renders (prettyplease parses what emit wrote).
 fn accepted(yaml: &str) -> (Provider, String) {

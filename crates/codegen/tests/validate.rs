@@ -2,6 +2,10 @@
 //! the right message at the right line and column, mutated specs never panic, and keywords
 //! become usable Rust names.
 
+mod common;
+
+use common::{with, BASE};
+
 use std::path::PathBuf;
 
 use codegen::model::{AuthKind, Provider, RustName, TypeKind, TypeRef};
@@ -120,15 +124,6 @@ fn same_spec_gives_same_model() {
     }
 }
 
-/// Lines 1-5 of most table cases: a valid spec that cases extend.
-const BASE: &str = "\
-name: demo
-title: Demo
-base_url: https://api.example.com
-auth:
-  token: { type: bearer }
-";
-
 /// One broken spec: the message (a substring), its 1-based line and column, and optionally
 /// a substring of the help line.
 struct Case {
@@ -145,10 +140,6 @@ fn case(yaml: impl Into<String>, message: &'static str, at: (usize, usize)) -> C
         at,
         help: None,
     }
-}
-
-fn with(extra: &str) -> String {
-    format!("{BASE}{extra}")
 }
 
 impl Case {
