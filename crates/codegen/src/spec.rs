@@ -143,12 +143,14 @@ pub struct AuthScheme {
     /// oauth2: whether requests carry `scope` (false when scopes are configured on the app).
     /// Default: true.
     pub send_scopes: Option<bool>,
-    /// oauth2: scopes requested when the caller names none; values or names from `scopes`.
-    /// Default: none (the provider's default).
+    /// oauth2: scopes every grant requests when the caller names none (the authorize URL too);
+    /// values or names from `scopes`. Not with `send_scopes: false`. Default: none (the
+    /// provider's default).
     pub default_scopes: Option<Vec<String>>,
     /// oauth2: fixed extra query parameters of the authorize URL (e.g. `prompt: consent`).
     pub extra_authorize_params: Option<Map<String>>,
-    /// oauth2: fixed extra parameters of every token request.
+    /// oauth2: extra parameters of every token request; values may hold `{variable}`
+    /// placeholders of declared variables (e.g. `audience: "https://{tenant}.example/api"`).
     pub extra_token_params: Option<Map<String>>,
     /// oauth2, `password` grant: name of the login parameter. Default: `username`.
     pub username_field: Option<String>,

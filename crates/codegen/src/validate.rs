@@ -73,6 +73,14 @@ pub fn validate(spec: &Spec, locations: &Locations) -> Result<Provider, Vec<Find
         &root.key("operations"),
         &spec.operations,
     );
+    operations::check_form_fields(
+        &mut ctx,
+        &table,
+        &root.key("types"),
+        &spec.types,
+        &types,
+        &operations,
+    );
     let error = spec
         .error
         .as_ref()

@@ -295,6 +295,23 @@ fn broken_specs() -> Vec<Case> {
             (10, 11),
         ),
         case(
+            "name: demo\ntitle: Demo\nbase_url: https://a.b\nauth:\n  o:\n    type: oauth2\n    token_url: https://a.b/t\n    grants: [client_credentials]\n    extra_token_params:\n      audience: \"{audiance}\"\nvariables:\n  audience: {}\n",
+            "template variable `audiance` is not declared",
+            (10, 19),
+        )
+        .help("did you mean `audience`?"),
+        case(
+            "name: demo\ntitle: Demo\nbase_url: https://a.b\nauth:\n  o:\n    type: oauth2\n    token_url: https://a.b/t\n    grants: [client_credentials]\n    extra_token_params:\n      audience: \"{audience\"\nvariables:\n  audience: {}\n",
+            "`{` is never closed",
+            (10, 18),
+        ),
+        case(
+            "name: demo\ntitle: Demo\nbase_url: https://a.b\nauth:\n  o:\n    type: oauth2\n    authorize_url: https://a.b/a\n    token_url: https://a.b/t\n    grants: [authorization_code]\n    send_scopes: false\n    scopes: [read]\n    default_scopes: [read]\n",
+            "`default_scopes` are never sent: the scheme has `send_scopes: false`",
+            (12, 5),
+        )
+        .help("remove `default_scopes`"),
+        case(
             "name: demo\ntitle: Demo\nbase_url: https://a.b\nauth:\n  o:\n    type: oauth2\n    token_url: https://a.b/t\n    grants: [refresh_token]\n",
             "grant `refresh_token` needs a grant that issues refresh tokens",
             (8, 14),
@@ -427,6 +444,22 @@ fn broken_specs() -> Vec<Case> {
             (11, 19),
         ),
         case(
+            with("operations:\n  post:\n    summary: Post\n    method: POST\n    path: /a\n    body: { type: Note, format: form }\ntypes:\n  Note:\n    fields:\n      tags: { type: list<string> }\n      address: { type: Address }\n  Address: { fields: { city: { type: string } } }\n"),
+            "field `address` of `Note`, a `form` body, is `Address`, which a form body cannot carry",
+            (16, 24),
+        )
+        .help("send the body with `format: json`"),
+        case(
+            with("operations:\n  post:\n    summary: Post\n    method: POST\n    path: /a\n    body: { type: Note, format: form }\ntypes:\n  Note:\n    fields:\n      pairs: { type: list<list<string>> }\n"),
+            "field `pairs` of `Note`, a `form` body, is `list<list<string>>`, which a form body cannot carry",
+            (15, 22),
+        ),
+        case(
+            with("operations:\n  post:\n    summary: Post\n    method: POST\n    path: /a\n    body: { type: Note, format: form }\ntypes:\n  Note:\n    fields:\n      meta: { type: map<string> }\n"),
+            "field `meta` of `Note`, a `form` body, is `map<string>`, which a form body cannot carry",
+            (15, 21),
+        ),
+        case(
             with("operations:\n  post:\n    summary: Post\n    method: POST\n    path: /a\n    body: { format: json }\n"),
             "a `json` body needs a `type`",
             (11, 5),
@@ -474,6 +507,26 @@ fn broken_specs() -> Vec<Case> {
         ),
         case(with("webhooks:\n  tag: event\n  events: {}\n"), "`webhooks.events` must declare at least one event", (8, 3)),
     ]
+}
+
+/// What issue 11 made senders rather than refusals: variables in `extra_token_params` (used,
+/// so not reported unused), `default_scopes` on an authorization code scheme, and form bodies
+/// of scalars, enums and lists of them.
+#[test]
+fn token_param_templates_default_scopes_and_flat_forms_load() {
+    let yaml = "name: demo\ntitle: Demo\nbase_url: https://a.b\nauth:\n  o:\n    type: oauth2\n    authorize_url: https://a.b/a\n    token_url: https://a.b/t\n    grants: [authorization_code, client_credentials]\n    scopes: [read, write]\n    default_scopes: [read]\n    extra_token_params:\n      audience: \"https://{tenant}.example/\"\nvariables:\n  tenant: {}\noperations:\n  post:\n    summary: Post\n    method: POST\n    path: /a\n    body: { type: Note, format: form }\ntypes:\n  Note:\n    fields:\n      tags: { type: list<string> }\n      kind: { type: Kind }\n      kinds: { type: list<Kind> }\n      count: { type: integer }\n      ok: { type: boolean, required: true }\n  Kind: { enum: [a, b] }\n";
+    let provider = codegen::parse_str("case.yaml", yaml).unwrap_or_else(|d| panic!("{d}"));
+    let Some(AuthKind::OAuth2(oauth2)) = provider.auth.first().map(|a| &a.kind) else {
+        panic!("first scheme is not oauth2")
+    };
+    assert_eq!(oauth2.default_scopes, ["read"]);
+    assert_eq!(
+        oauth2.extra_token_params,
+        [(
+            "audience".to_owned(),
+            "https://{tenant}.example/".to_owned()
+        )]
+    );
 }
 
 #[test]

@@ -504,6 +504,10 @@ fn decode<T: DeserializeOwned>(
     serde_json::from_value(inner).map_err(decode_error)
 }
 
+/// `body`'s fields as `application/x-www-form-urlencoded`: strings as they are, numbers and
+/// booleans as their text, a list as the field repeated once per item (`tag=a&tag=b`), `null`
+/// (an unset `Option`) omitted. Objects, and lists holding objects or lists, have no form
+/// encoding and are refused (the generator refuses such fields in `form` bodies).
 fn serde_urlencoded(body: &impl Serialize) -> Result<String> {
     let value = serde_json::to_value(body)
         .map_err(|e| Error::InvalidConfig(format!("cannot encode the form body: {e}")))?;
@@ -512,13 +516,27 @@ fn serde_urlencoded(body: &impl Serialize) -> Result<String> {
     };
     let mut form = url::form_urlencoded::Serializer::new(String::new());
     for (name, value) in fields {
-        match value {
-            serde_json::Value::Null => {}
-            serde_json::Value::String(s) => {
-                form.append_pair(&name, &s);
-            }
-            other => {
-                form.append_pair(&name, &other.to_string());
+        let items = match value {
+            serde_json::Value::Array(items) => items,
+            value => vec![value],
+        };
+        for item in items {
+            match item {
+                serde_json::Value::Null => {}
+                serde_json::Value::String(s) => {
+                    form.append_pair(&name, &s);
+                }
+                serde_json::Value::Number(n) => {
+                    form.append_pair(&name, &n.to_string());
+                }
+                serde_json::Value::Bool(b) => {
+                    form.append_pair(&name, if b { "true" } else { "false" });
+                }
+                serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
+                    return Err(Error::InvalidConfig(format!(
+                        "form field `{name}` holds an object or a nested list, which a form body cannot carry"
+                    )));
+                }
             }
         }
     }
@@ -578,5 +596,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(v, [1, 2]);
+    }
+
+    #[test]
+    fn form_bodies_repeat_lists_and_refuse_objects() {
+        let body =
+            serde_json::json!({"tag": ["a", "b c"], "n": 2, "ok": true, "gone": null, "ids": []});
+        // serde_json's map orders the fields by name.
+        assert_eq!(
+            serde_urlencoded(&body).unwrap(),
+            "n=2&ok=true&tag=a&tag=b+c"
+        );
+        let nested = serde_json::json!({"address": {"city": "x"}});
+        assert!(serde_urlencoded(&nested).is_err());
+        let nested = serde_json::json!({"pairs": [["a", "b"]]});
+        assert!(serde_urlencoded(&nested).is_err());
     }
 }

@@ -46,9 +46,14 @@ pub struct OAuth2Config {
     pub scope_separator: String,
     /// Whether scopes are sent at all (some providers configure them on the app).
     pub send_scopes: bool,
+    /// The scopes every grant requests when the caller names none (authorize URLs, the
+    /// loopback flow, client credentials, password); empty: no `scope` parameter.
+    pub default_scopes: Vec<String>,
     /// Extra parameters added to authorize URLs.
     pub extra_authorize_params: Vec<(String, String)>,
-    /// Extra parameters added to every token request.
+    /// Extra parameters added to every token request; a value may hold `{variable}`
+    /// placeholders, filled from [`Variables`](crate::Variables) when an
+    /// [`OAuthClient`](crate::OAuthClient) is built.
     pub extra_token_params: Vec<(String, String)>,
     /// The name of the login field in password grants (`username`, or `email` for CloudCX).
     pub username_field: String,
@@ -69,6 +74,7 @@ impl OAuth2Config {
             pkce: true,
             scope_separator: " ".to_owned(),
             send_scopes: true,
+            default_scopes: Vec::new(),
             extra_authorize_params: Vec::new(),
             extra_token_params: Vec::new(),
             username_field: "username".to_owned(),

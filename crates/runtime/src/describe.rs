@@ -124,11 +124,12 @@ pub struct OAuth2 {
     pub send_scopes: bool,
     /// Every scope value, in the order of the generated `Scope` enum.
     pub scopes: &'static [&'static str],
-    /// Scopes requested when the caller names none.
+    /// Scopes every grant requests when the caller names none (authorize URLs included).
     pub default_scopes: &'static [&'static str],
     /// Extra parameters of authorize URLs.
     pub extra_authorize_params: &'static [(&'static str, &'static str)],
-    /// Extra parameters of every token request.
+    /// Extra parameters of every token request; values are templates over
+    /// [`Provider::variables`], filled in as plain text (the body's encoding escapes them).
     pub extra_token_params: &'static [(&'static str, &'static str)],
     /// The login field of password grants (`username`, `email`).
     pub username_field: &'static str,

@@ -26,6 +26,8 @@ pub struct OAuthClient {
     refresh_url: Url,
     client_id: String,
     client_secret: Option<ClientSecret>,
+    /// `config.extra_token_params` with their `{variable}` placeholders filled in.
+    extra_token_params: Vec<(String, String)>,
     transport: Transport,
 }
 
@@ -88,7 +90,8 @@ impl std::fmt::Debug for AuthorizationRequest {
 }
 
 impl OAuthClient {
-    /// Resolves `config`'s URL templates with `variables` for the client `client_id`.
+    /// Resolves `config`'s URL templates and `extra_token_params` values with `variables` for
+    /// the client `client_id`.
     pub fn new(
         config: OAuth2Config,
         variables: &Variables,
@@ -106,6 +109,11 @@ impl OAuthClient {
             Some(url) => variables.expand_url(url)?,
             None => token_url.clone(),
         };
+        let extra_token_params = config
+            .extra_token_params
+            .iter()
+            .map(|(name, value)| Ok((name.clone(), variables.expand_text(value)?)))
+            .collect::<Result<_>>()?;
         Ok(OAuthClient {
             config,
             authorize_url,
@@ -113,6 +121,7 @@ impl OAuthClient {
             refresh_url,
             client_id: client_id.into(),
             client_secret,
+            extra_token_params,
             transport,
         })
     }
@@ -128,7 +137,8 @@ impl OAuthClient {
     }
 
     /// Starts the authorization code flow (RFC 6749 §4.1) with a fresh `state` and, unless the
-    /// provider opts out, a PKCE S256 challenge.
+    /// provider opts out, a PKCE S256 challenge. Empty `scopes` request the provider's
+    /// `default_scopes` (none when it has none).
     pub fn authorize_url(
         &self,
         redirect_uri: &str,
@@ -257,7 +267,8 @@ impl OAuthClient {
         )
     }
 
-    /// The client credentials grant (RFC 6749 §4.4).
+    /// The client credentials grant (RFC 6749 §4.4); empty `scopes` request the
+    /// `default_scopes`.
     pub async fn client_credentials(&self, scopes: &[&str]) -> Result<Token> {
         let mut params = vec![("grant_type", "client_credentials".to_owned())];
         self.push_scope(&mut params, scopes);
@@ -290,9 +301,18 @@ impl OAuthClient {
         Ok(token.keep_refresh_token(Some(refresh_token)))
     }
 
+    /// The `scope` parameter: `scopes`, or the provider's default scopes when the caller names
+    /// none; nothing when both are empty or the provider takes no scopes.
     fn scope_param(&self, scopes: &[&str]) -> Option<String> {
-        (self.config.send_scopes && !scopes.is_empty())
-            .then(|| scopes.join(&self.config.scope_separator))
+        if !self.config.send_scopes {
+            return None;
+        }
+        let separator = &self.config.scope_separator;
+        match scopes {
+            [] if self.config.default_scopes.is_empty() => None,
+            [] => Some(self.config.default_scopes.join(separator)),
+            scopes => Some(scopes.join(separator)),
+        }
     }
 
     fn push_scope(&self, params: &mut Vec<(&str, String)>, scopes: &[&str]) {
@@ -325,8 +345,7 @@ impl OAuthClient {
             (_, None) => params.push(("client_id", self.client_id.clone())),
         }
         params.extend(
-            self.config
-                .extra_token_params
+            self.extra_token_params
                 .iter()
                 .map(|(n, v)| (n.as_str(), v.clone())),
         );

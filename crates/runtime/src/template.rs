@@ -6,6 +6,9 @@
 //! `.` or `..`). Placeholders in the scheme, user info or fragment are refused, and so is a
 //! value that cannot be written where it goes. [`Variables::set`] also refuses, whatever the
 //! position, values holding `/ ? # @ \`, whitespace or control characters.
+//!
+//! The same placeholders fill texts that are not URLs (token request parameters) with
+//! [`Variables::expand_text`], as they are: the request's body encoding escapes them.
 
 use std::collections::BTreeMap;
 
@@ -65,6 +68,24 @@ impl Variables {
 
     /// Replaces every `{name}` in `template` with its value, written for its position.
     pub fn expand(&self, template: &str) -> Result<String> {
+        self.substitute(template, |name, value, open, close| {
+            written_for(position(template, open, close), name, value)
+        })
+    }
+
+    /// Replaces every `{name}` in `template`, a text that is not a URL (a token request
+    /// parameter's value), with its value as it is: the body's encoding escapes it.
+    pub fn expand_text(&self, template: &str) -> Result<String> {
+        self.substitute(template, |_, value, _, _| Ok(value.to_owned()))
+    }
+
+    /// Replaces every `{name}` in `template` with what `write(name, value, start, end)` makes of
+    /// its value, `start..end` being the placeholder's span.
+    fn substitute(
+        &self,
+        template: &str,
+        write: impl Fn(&str, &str, usize, usize) -> Result<String>,
+    ) -> Result<String> {
         let mut out = String::with_capacity(template.len());
         let mut cursor = 0;
         while let Some(open) = template[cursor..].find('{').map(|i| cursor + i) {
@@ -73,14 +94,13 @@ impl Variables {
                 .find('}')
                 .map(|i| open + i)
                 .ok_or_else(|| {
-                    Error::InvalidConfig(format!("unclosed `{{` in URL template `{template}`"))
+                    Error::InvalidConfig(format!("unclosed `{{` in template `{template}`"))
                 })?;
             let name = &template[open + 1..close];
             let value = self.get(name).ok_or_else(|| {
                 Error::InvalidConfig(format!("template variable `{name}` has no value"))
             })?;
-            let position = position(template, open, close + 1);
-            out.push_str(&written_for(position, name, value)?);
+            out.push_str(&write(name, value, open, close + 1)?);
             cursor = close + 1;
         }
         out.push_str(&template[cursor..]);
@@ -234,6 +254,14 @@ mod tests {
                 "{bad:?} accepted"
             );
         }
+    }
+
+    #[test]
+    fn text_templates_take_values_as_they_are() {
+        let mut vars = Variables::new();
+        vars.set("account", "a&b=c%d").unwrap();
+        assert_eq!(vars.expand_text("id:{account}:x").unwrap(), "id:a&b=c%d:x");
+        assert!(vars.expand_text("{missing}").is_err());
     }
 
     #[test]

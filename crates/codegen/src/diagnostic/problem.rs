@@ -149,6 +149,8 @@ pub enum Problem {
         scope: String,
         suggestion: Option<String>,
     },
+    /// `default_scopes` on a scheme with `send_scopes: false`: they would never be sent.
+    DefaultScopesNotSent,
 
     /// An operation path that does not start with `/`.
     PathWithoutSlash { path: String },
@@ -175,6 +177,13 @@ pub enum Problem {
     EmptyBodyWithType,
     /// A `form` body whose type is not a struct.
     FormBodyNotStruct { ty: String },
+    /// A field of a `form` body's type that a form cannot carry (an object, a map, `json`, a
+    /// list of those or of lists).
+    FormFieldNotFlat {
+        ty: String,
+        field: String,
+        found: String,
+    },
     /// `envelope` on an operation without a `response`.
     EnvelopeWithoutResponse,
     /// `success: []`.
@@ -358,6 +367,9 @@ impl fmt::Display for Problem {
                 write!(f, "auth scheme `{name}` lists itself in `requires`")
             }
             Problem::UndeclaredScope { scope, .. } => write!(f, "scope `{scope}` is not declared"),
+            Problem::DefaultScopesNotSent => f.write_str(
+                "`default_scopes` are never sent: the scheme has `send_scopes: false`",
+            ),
             Problem::PathWithoutSlash { path } => write!(f, "path `{path}` must start with `/`"),
             Problem::UnsafeOperationPath { path, reason } => {
                 write!(f, "invalid operation path `{path}`: {reason}")
@@ -391,6 +403,10 @@ impl fmt::Display for Problem {
             Problem::FormBodyNotStruct { ty } => {
                 write!(f, "a `form` body must be a type with `fields`, found `{ty}`")
             }
+            Problem::FormFieldNotFlat { ty, field, found } => write!(
+                f,
+                "field `{field}` of `{ty}`, a `form` body, is `{found}`, which a form body cannot carry"
+            ),
             Problem::EnvelopeWithoutResponse => {
                 f.write_str("`envelope` unwraps the response, but the operation has no `response`")
             }
@@ -501,7 +517,7 @@ impl Problem {
             Problem::UndeclaredVariable { suggestion, .. } => did_you_mean(suggestion)
                 .or_else(|| Some("declare it under `variables:`".to_owned())),
             Problem::UnusedVariable { name } => Some(format!(
-                "use it as `{{{name}}}` in `base_url`, `headers` or an auth URL, or remove it"
+                "use it as `{{{name}}}` in `base_url`, `headers`, an auth URL or `extra_token_params`, or remove it"
             )),
             Problem::InvalidUrl { .. } => {
                 Some("write an absolute URL such as `https://api.example.com`".to_owned())
@@ -530,6 +546,9 @@ impl Problem {
             Problem::UndeclaredScope { suggestion, .. } => did_you_mean(suggestion).or_else(|| {
                 Some("declare it under the `scopes` of an oauth2 scheme".to_owned())
             }),
+            Problem::DefaultScopesNotSent => Some(
+                "remove `default_scopes`, or remove `send_scopes: false` to request them".to_owned(),
+            ),
             Problem::PathWithoutSlash { .. } => {
                 Some("paths are appended to `base_url`, e.g. `/sms`".to_owned())
             }
@@ -552,6 +571,11 @@ impl Problem {
             Problem::EmptyBodyWithType => Some("remove `type`, or use `format: json`".to_owned()),
             Problem::FormBodyNotStruct { .. } => Some(
                 "form bodies are flat `key=value` pairs: declare a type with `fields`".to_owned(),
+            ),
+            Problem::FormFieldNotFlat { .. } => Some(
+                "a form field is a string, number, boolean, string enum or a list of those (sent as \
+                 `name=a&name=b`): flatten the field, or send the body with `format: json`"
+                    .to_owned(),
             ),
             Problem::EnvelopeWithoutResponse => {
                 Some("add `response: <type>` or remove `envelope`".to_owned())

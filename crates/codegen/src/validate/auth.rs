@@ -262,6 +262,11 @@ fn oauth2(
     if let Some(header) = &scheme.token_prefix_header {
         ctx.header_value(&at.key("token_prefix_header"), header);
     }
+    let send_scopes = scheme.send_scopes.unwrap_or(true);
+    if !send_scopes && scheme.default_scopes.is_some() {
+        ctx.at_key(&at.key("default_scopes"), Problem::DefaultScopesNotSent);
+    }
+    let extra_token_params = token_params(ctx, variables, at, scheme);
     let declared = scheme.scopes.as_deref().unwrap_or_default();
     OAuth2 {
         authorize_url,
@@ -271,10 +276,10 @@ fn oauth2(
         body,
         pkce: offers(Grant::AuthorizationCode) && scheme.pkce.unwrap_or(true),
         scope_separator,
-        send_scopes: scheme.send_scopes.unwrap_or(true),
+        send_scopes,
         default_scopes: default_scopes(ctx, at, scheme, declared),
         extra_authorize_params: pairs(scheme.extra_authorize_params.as_ref()),
-        extra_token_params: pairs(scheme.extra_token_params.as_ref()),
+        extra_token_params,
         username_argument: username_argument(&username_field),
         username_env_var_suffix: username_env_var_suffix(&username_field),
         username_field,
@@ -411,6 +416,24 @@ fn default_scopes(
                 ctx.at_value(&path.index(index), problem);
                 reference.clone()
             }
+        })
+        .collect()
+}
+
+/// `extra_token_params`, whose values are templates over the declared variables (Auth0's
+/// `audience`, Zoom's `account_id`); the runtime fills them in as plain text.
+fn token_params(
+    ctx: &mut Ctx<'_>,
+    variables: &mut Variables<'_>,
+    at: &Path,
+    scheme: &spec::AuthScheme,
+) -> Vec<(String, String)> {
+    let path = at.key("extra_token_params");
+    let params = scheme.extra_token_params.iter().flat_map(Map::iter);
+    params
+        .map(|(name, value)| {
+            variables.template(ctx, &path.key(name), value);
+            (name.to_owned(), value.clone())
         })
         .collect()
 }

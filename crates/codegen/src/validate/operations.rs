@@ -293,6 +293,70 @@ fn resolve_body(ctx: &mut Ctx<'_>, table: &TypeTable, path: &Path, body: &spec::
     }
 }
 
+/// Reports, once per type, the fields of `form` body types that a form cannot carry: a form
+/// field is a scalar, a string enum or a list of those (sent as the field repeated). `path` is
+/// where the types are declared.
+pub(crate) fn check_form_fields(
+    ctx: &mut Ctx<'_>,
+    table: &TypeTable,
+    path: &Path,
+    declared: &Map<spec::TypeDef>,
+    types: &[model::TypeDef],
+    operations: &[model::Operation],
+) {
+    let mut checked = Vec::new();
+    for operation in operations {
+        let Some(Body::Form(TypeRef::Named(rust_name))) = &operation.body else {
+            continue;
+        };
+        if checked.contains(&rust_name) {
+            continue;
+        }
+        checked.push(rust_name);
+        let Some(def) = types.iter().find(|def| &def.rust_name == rust_name) else {
+            continue;
+        };
+        let model::TypeKind::Struct { fields } = &def.kind else {
+            continue;
+        };
+        let spec_fields = declared.get(&def.name).and_then(|d| d.fields.as_ref());
+        for field in fields {
+            let flat = match &field.ty {
+                TypeRef::List(item) => is_form_scalar(table, item),
+                ty => is_form_scalar(table, ty),
+            };
+            if flat {
+                continue;
+            }
+            let found = spec_fields
+                .and_then(|f| f.get(&field.wire_name))
+                .map_or_else(String::new, |f| f.ty.clone());
+            let at = path
+                .key(&def.name)
+                .key("fields")
+                .key(&field.wire_name)
+                .key("type");
+            let problem = Problem::FormFieldNotFlat {
+                ty: def.name.clone(),
+                field: field.wire_name.clone(),
+                found,
+            };
+            ctx.at_value(&at, problem);
+        }
+    }
+}
+
+/// Whether a value of `ty` is one form value: a scalar or a string enum (not `json`, which may
+/// hold an object).
+fn is_form_scalar(table: &TypeTable, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => true,
+        // A type with neither or both of `fields` and `enum` is already reported.
+        TypeRef::Named(_) => table.shape(ty) != Some(Shape::Struct),
+        TypeRef::Json | TypeRef::List(_) | TypeRef::Map(_) => false,
+    }
+}
+
 fn success(ctx: &mut Ctx<'_>, path: &Path, listed: Option<&[u16]>) -> Vec<u16> {
     let Some(listed) = listed else {
         return DEFAULT_SUCCESS.to_vec();

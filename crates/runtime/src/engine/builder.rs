@@ -282,6 +282,11 @@ fn oauth2_config(oauth2: &describe::OAuth2) -> OAuth2Config {
         pkce: oauth2.pkce,
         scope_separator: oauth2.scope_separator.to_owned(),
         send_scopes: oauth2.send_scopes,
+        default_scopes: oauth2
+            .default_scopes
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
         extra_authorize_params: pairs(oauth2.extra_authorize_params),
         extra_token_params: pairs(oauth2.extra_token_params),
         username_field: oauth2.username_field.to_owned(),
