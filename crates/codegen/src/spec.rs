@@ -147,7 +147,8 @@ pub struct AuthScheme {
     /// values or names from `scopes`. Not with `send_scopes: false`. Default: none (the
     /// provider's default).
     pub default_scopes: Option<Vec<String>>,
-    /// oauth2: fixed extra query parameters of the authorize URL (e.g. `prompt: consent`).
+    /// oauth2: extra query parameters of the authorize URL (e.g. `prompt: consent`); values may
+    /// hold `{variable}` placeholders of declared variables.
     pub extra_authorize_params: Option<Map<String>>,
     /// oauth2: extra parameters of every token request; values may hold `{variable}`
     /// placeholders of declared variables (e.g. `audience: "https://{tenant}.example/api"`).

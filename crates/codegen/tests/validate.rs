@@ -301,6 +301,11 @@ fn broken_specs() -> Vec<Case> {
         )
         .help("did you mean `audience`?"),
         case(
+            "name: demo\ntitle: Demo\nbase_url: https://a.b\nauth:\n  o:\n    type: oauth2\n    authorize_url: https://a.b/a\n    token_url: https://a.b/t\n    grants: [authorization_code]\n    extra_authorize_params:\n      login_hint: \"{user}\"\n",
+            "template variable `user` is not declared",
+            (11, 21),
+        ),
+        case(
             "name: demo\ntitle: Demo\nbase_url: https://a.b\nauth:\n  o:\n    type: oauth2\n    token_url: https://a.b/t\n    grants: [client_credentials]\n    extra_token_params:\n      audience: \"{audience\"\nvariables:\n  audience: {}\n",
             "`{` is never closed",
             (10, 18),

@@ -26,6 +26,8 @@ pub struct OAuthClient {
     refresh_url: Url,
     client_id: String,
     client_secret: Option<ClientSecret>,
+    /// `config.extra_authorize_params` with their `{variable}` placeholders filled in.
+    extra_authorize_params: Vec<(String, String)>,
     /// `config.extra_token_params` with their `{variable}` placeholders filled in.
     extra_token_params: Vec<(String, String)>,
     transport: Transport,
@@ -89,9 +91,18 @@ impl std::fmt::Debug for AuthorizationRequest {
     }
 }
 
+/// `params` with the `{variable}` placeholders of their values filled in, as plain text (the
+/// URL or body encoding escapes them).
+fn filled(params: &[(String, String)], variables: &Variables) -> Result<Vec<(String, String)>> {
+    params
+        .iter()
+        .map(|(name, value)| Ok((name.clone(), variables.expand_text(value)?)))
+        .collect()
+}
+
 impl OAuthClient {
-    /// Resolves `config`'s URL templates and `extra_token_params` values with `variables` for
-    /// the client `client_id`.
+    /// Resolves `config`'s URL templates and extra parameter values with `variables` for the
+    /// client `client_id`.
     pub fn new(
         config: OAuth2Config,
         variables: &Variables,
@@ -109,11 +120,8 @@ impl OAuthClient {
             Some(url) => variables.expand_url(url)?,
             None => token_url.clone(),
         };
-        let extra_token_params = config
-            .extra_token_params
-            .iter()
-            .map(|(name, value)| Ok((name.clone(), variables.expand_text(value)?)))
-            .collect::<Result<_>>()?;
+        let extra_authorize_params = filled(&config.extra_authorize_params, variables)?;
+        let extra_token_params = filled(&config.extra_token_params, variables)?;
         Ok(OAuthClient {
             config,
             authorize_url,
@@ -121,6 +129,7 @@ impl OAuthClient {
             refresh_url,
             client_id: client_id.into(),
             client_secret,
+            extra_authorize_params,
             extra_token_params,
             transport,
         })
@@ -189,7 +198,7 @@ impl OAuthClient {
             if let Some(scope) = self.scope_param(scopes) {
                 query.append_pair("scope", &scope);
             }
-            for (name, value) in &self.config.extra_authorize_params {
+            for (name, value) in &self.extra_authorize_params {
                 query.append_pair(name, value);
             }
         }

@@ -1,5 +1,5 @@
 //! Spec values that must reach the wire exactly as written (issue 11's silent mis-sends):
-//! `{variable}` templates in `extra_token_params`, `default_scopes` in every grant that sends
+//! `{variable}` templates in `extra_token_params` and `extra_authorize_params`, `default_scopes` in every grant that sends
 //! scopes (authorize URLs and the loopback flow included), and lists in form bodies.
 
 mod common;
@@ -69,6 +69,44 @@ async fn extra_token_params_are_filled_from_the_variables() {
         panic!("built without the variables: {missing:?}")
     };
     assert!(message.contains("`tenant`"), "{message}");
+}
+
+#[tokio::test]
+async fn extra_authorize_params_are_filled_from_the_variables() {
+    let server = provider().await;
+    let config = OAuth2Config {
+        extra_authorize_params: vec![
+            (
+                "audience".to_owned(),
+                "https://{tenant}.example/api".to_owned(),
+            ),
+            ("login_hint".to_owned(), "{user}".to_owned()),
+        ],
+        ..config(&server)
+    };
+    let mut variables = Variables::new();
+    variables.set("tenant", "acme").unwrap();
+    variables.set("user", "ann&prompt=none").unwrap();
+    let oauth = OAuthClient::new(config, &variables, "app", None, transport()).unwrap();
+
+    let request = oauth.authorize_url(REDIRECT_URI, &[]).unwrap();
+
+    let query: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
+    let value = |name: &str| {
+        let values: Vec<&str> = query
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        values
+    };
+    assert_eq!(value("audience"), ["https://acme.example/api"]);
+    assert_eq!(
+        value("login_hint"),
+        ["ann&prompt=none"],
+        "one value, no added parameter"
+    );
+    assert!(value("prompt").is_empty());
 }
 
 fn with_default_scopes(server: &MockServer, send_scopes: bool) -> OAuthClient {

@@ -266,7 +266,18 @@ fn oauth2(
     if !send_scopes && scheme.default_scopes.is_some() {
         ctx.at_key(&at.key("default_scopes"), Problem::DefaultScopesNotSent);
     }
-    let extra_token_params = token_params(ctx, variables, at, scheme);
+    let extra_authorize_params = templated_params(
+        ctx,
+        variables,
+        &at.key("extra_authorize_params"),
+        scheme.extra_authorize_params.as_ref(),
+    );
+    let extra_token_params = templated_params(
+        ctx,
+        variables,
+        &at.key("extra_token_params"),
+        scheme.extra_token_params.as_ref(),
+    );
     let declared = scheme.scopes.as_deref().unwrap_or_default();
     OAuth2 {
         authorize_url,
@@ -278,7 +289,7 @@ fn oauth2(
         scope_separator,
         send_scopes,
         default_scopes: default_scopes(ctx, at, scheme, declared),
-        extra_authorize_params: pairs(scheme.extra_authorize_params.as_ref()),
+        extra_authorize_params,
         extra_token_params,
         username_argument: username_argument(&username_field),
         username_env_var_suffix: username_env_var_suffix(&username_field),
@@ -420,29 +431,22 @@ fn default_scopes(
         .collect()
 }
 
-/// `extra_token_params`, whose values are templates over the declared variables (Auth0's
-/// `audience`, Zoom's `account_id`); the runtime fills them in as plain text.
-fn token_params(
+/// Extra authorize or token parameters (at `path`), whose values are templates over the
+/// declared variables (Auth0's `audience`, Zoom's `account_id`); the runtime fills them in as
+/// plain text.
+fn templated_params(
     ctx: &mut Ctx<'_>,
     variables: &mut Variables<'_>,
-    at: &Path,
-    scheme: &spec::AuthScheme,
+    path: &Path,
+    params: Option<&Map<String>>,
 ) -> Vec<(String, String)> {
-    let path = at.key("extra_token_params");
-    let params = scheme.extra_token_params.iter().flat_map(Map::iter);
     params
+        .into_iter()
+        .flat_map(Map::iter)
         .map(|(name, value)| {
             variables.template(ctx, &path.key(name), value);
             (name.to_owned(), value.clone())
         })
-        .collect()
-}
-
-fn pairs(params: Option<&Map<String>>) -> Vec<(String, String)> {
-    params
-        .into_iter()
-        .flat_map(Map::iter)
-        .map(|(key, value)| (key.to_owned(), value.clone()))
         .collect()
 }
 
