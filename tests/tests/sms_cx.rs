@@ -108,6 +108,20 @@ async fn groups_are_listed_and_created() {
 }
 
 #[tokio::test]
+async fn the_rate_limit_headers_reach_the_caller_with_the_typed_body() {
+    let provider = SmsCx::start().await;
+    let client = oauth_client(&provider);
+
+    let groups = client.list_groups_with_response().await.unwrap();
+
+    assert_eq!(groups.status(), 200);
+    assert_eq!(groups.headers()["x-rate-limit-remaining"], "99");
+    assert_eq!(groups.headers()["x-rate-limit-reset"], "60");
+    assert_eq!(groups.len(), 1, "derefs to the body");
+    assert_eq!(groups.into_inner()[0].name, "Customers");
+}
+
+#[tokio::test]
 async fn the_scope_subset_holds_whichever_order_the_builder_is_called_in() {
     let provider = SmsCx::start().await;
     let client = base(&provider)

@@ -52,6 +52,7 @@ pub const RESERVED_BUILDER_METHODS: &[&str] = &[
     "from_env",
     "http_client",
     "password",
+    "reqwest_client",
     "timeout",
     "token_store",
     "token_url",
@@ -305,6 +306,9 @@ pub struct Operation {
     pub name: String,
     /// snake_case method name.
     pub rust_name: RustName,
+    /// The method returning the body with the response's status and headers
+    /// (`{rust_name}_with_response`), distinct from every operation's `rust_name`.
+    pub with_response_name: RustName,
     /// UpperCamelCase, for types named after the operation.
     pub type_name: RustName,
     /// Name of the struct of query parameters (`{type_name}Query`) when there are any;

@@ -365,7 +365,8 @@ fn reserved_lists_hold_exactly_the_methods_no_spec_name_may_take() {
     let mut named_by_spec: BTreeSet<(String, String)> = provider
         .operations
         .iter()
-        .map(|o| ("Client".to_owned(), o.rust_name.unraw().to_owned()))
+        .flat_map(|o| [&o.rust_name, &o.with_response_name])
+        .map(|name| ("Client".to_owned(), name.unraw().to_owned()))
         .collect();
     let setters = provider
         .auth
@@ -672,4 +673,16 @@ fn default_lifetimes_are_at_most_ten_years() {
         );
     }
     accepted(&lifetime("316224000"));
+}
+
+#[test]
+fn an_operation_cannot_take_the_name_of_anothers_with_response_method() {
+    let yaml = with(
+        "operations:\n  send: { summary: A, method: GET, path: /a }\n  send_with_response: { summary: B, method: GET, path: /b }\n",
+    );
+    let Err(diagnostics) = codegen::parse_str("names.yaml", &yaml) else {
+        panic!("accepted `send` beside `send_with_response`:\n{yaml}")
+    };
+    let rendered = diagnostics.to_string();
+    assert!(rendered.contains("send_with_response"), "{rendered}");
 }

@@ -18,6 +18,7 @@ use crate::error::{excerpt, Error, Result};
 use crate::param::ParamValue;
 use crate::provider_error::ProviderError;
 use crate::request_url::{fill_path, join, same_origin};
+use crate::response::{RawResponse, Response};
 use crate::retry_after::retry_after;
 use crate::transport::Transport;
 
@@ -241,33 +242,52 @@ impl<'a> Call<'a> {
 
     /// Sends the call and decodes the response as `T` (`()` accepts an empty body).
     pub async fn send<T: DeserializeOwned>(self) -> Result<T> {
+        self.send_with_response().await.map(Response::into_inner)
+    }
+
+    /// Sends the call and decodes the response as `T`, kept with its status and headers.
+    pub async fn send_with_response<T: DeserializeOwned>(self) -> Result<Response<T>> {
         let envelope = self.envelope;
-        let (status, body) = self.send_raw().await?;
-        decode(status, &body, envelope)
+        let response = self.send_response().await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body = response.bytes().await?;
+        let body = decode(status, &body, envelope)?;
+        Ok(Response::new(status, headers, body))
     }
 
     /// Sends the call and returns the status and raw body of a successful response.
+    pub async fn send_raw(self) -> Result<(StatusCode, Vec<u8>)> {
+        let response = self.send_response().await?;
+        let status = response.status();
+        Ok((status, response.bytes().await?))
+    }
+
+    /// Sends the call and returns the successful response with its body unread: status,
+    /// headers, and a body to read whole or stream chunk by chunk (see [`RawResponse`]).
     ///
-    /// The whole call (token, attempts, retry waits, body) takes at most the transport's
-    /// timeout: a wait that would end past it is not slept through but returned as the
+    /// The whole call (token, attempts, retry waits, reading the body) takes at most the
+    /// client's timeout: a wait that would end past it is not slept through but returned as the
     /// [`Error::Api`] with its `retry_after`.
-    pub async fn send_raw(mut self) -> Result<(StatusCode, Vec<u8>)> {
+    pub async fn send_response(mut self) -> Result<RawResponse> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
         let timeout = self.client.transport.timeout();
-        match clock::deadline_after(timeout) {
+        let deadline = clock::deadline_after(timeout);
+        let response = match deadline {
             Some(deadline) => {
                 tokio::time::timeout_at(deadline.into(), self.attempts(Some(deadline)))
                     .await
-                    .map_err(|_| Error::Timeout(timeout))?
+                    .map_err(|_| Error::Timeout(timeout))??
             }
-            None => self.attempts(None).await,
-        }
+            None => self.attempts(None).await?,
+        };
+        Ok(RawResponse::new(response, deadline, timeout))
     }
 
-    /// Sends the call until it succeeds, fails for good, or retrying would pass `deadline`.
-    async fn attempts(&self, deadline: Option<Instant>) -> Result<(StatusCode, Vec<u8>)> {
+    /// Sends the call until it succeeds, fails for good, or retrying would pass `deadline`;
+    /// returns the successful response with its body unread.
+    async fn attempts(&self, deadline: Option<Instant>) -> Result<reqwest::Response> {
         let mut url = join(&self.client.base_url, &self.path)?;
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&self.query);
@@ -291,9 +311,7 @@ impl<'a> Call<'a> {
                 }
             }
             if self.is_success(status) {
-                let body =
-                    read_capped(response, API_BODY_LIMIT, self.client.transport.timeout()).await?;
-                return Ok((status, body));
+                return Ok(response);
             }
             let retry_after = retry_after(response.headers());
             if matches!(
@@ -428,7 +446,7 @@ impl<'a> Call<'a> {
             .client
             .transport
             .http()
-            .request(method.clone(), url)
+            .request(method.clone(), url.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"));
         if trusted {
             for (name, value) in self
@@ -455,16 +473,12 @@ impl<'a> Call<'a> {
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(form.clone()),
         };
-        let timeout = self.client.transport.timeout();
-        request
-            .send()
-            .await
-            .map_err(|e| Error::transport(e, timeout))
+        self.client.transport.send(request, &url).await
     }
 }
 
 /// Decodes a successful body, unwrapping `envelope` first; an empty body reads as JSON `null`.
-fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: DeserializeOwned>(
     status: StatusCode,
     body: &[u8],
     envelope: Option<&str>,

@@ -23,6 +23,7 @@ mod param;
 mod pkce;
 mod provider_error;
 mod request_url;
+mod response;
 mod retry_after;
 pub mod secret;
 mod sensitive;
@@ -46,6 +47,7 @@ pub use provider_error::ProviderError;
 pub use request_url::encode_path_segment;
 /// The HTTP method of [`ApiClient::request`] calls.
 pub use reqwest::Method;
+pub use response::{RawResponse, Response};
 pub use secret::{
     AccessToken, ApiKey, AuthorizationCode, ClientSecret, Password, PersonalAccessToken,
     PkceVerifier, RefreshToken,

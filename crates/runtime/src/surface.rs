@@ -7,13 +7,13 @@
 
 /// `Client` and `ClientBuilder` over the description `$provider`, with the methods every
 /// provider has (`builder`, `from_env`, `request`, `api`, `base_url`, `http_client`,
-/// `timeout`, `build`), the runtime types users name, and `Result`.
+/// `reqwest_client`, `timeout`, `build`), the runtime types users name, and `Result`.
 #[macro_export]
 macro_rules! client {
     ($provider:path, $title:literal) => {
         pub use $crate::{
             AccessToken, ApiKey, AuthorizationRequest, ClientSecret, Error, FileStore, MemoryStore, Method, Password,
-            PersonalAccessToken, ProviderError, Token, TokenStore,
+            PersonalAccessToken, ProviderError, RawResponse, Response, Token, TokenStore,
         };
 
         /// The result of every call of this client.
@@ -46,6 +46,16 @@ macro_rules! client {
             /// always followed by the client itself, which keeps credentials on the provider's origin.
             pub fn http_client(self, builder: $crate::reqwest::ClientBuilder) -> Self {
                 ClientBuilder(self.0.http_client(builder))
+            }
+
+            /// Uses this built reqwest client (its default headers, proxy, pool), replacing
+            /// [`http_client`](Self::http_client) settings. Build it with
+            /// `reqwest::redirect::Policy::none()`: this client follows redirects itself, keeping
+            /// credentials on the provider's origin, and fails a call that reqwest redirected on its
+            /// own. [`timeout`](Self::timeout) still bounds every API call; give the reqwest client a
+            /// timeout too, for token requests made outside one.
+            pub fn reqwest_client(self, client: $crate::reqwest::Client) -> Self {
+                ClientBuilder(self.0.reqwest_client(client))
             }
 
             /// How long one request may take (default: 30 seconds).

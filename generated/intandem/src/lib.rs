@@ -65,7 +65,14 @@ impl Client {
     ///
     /// `GET /oauth/userinfo`
     pub async fn get_userinfo(&self) -> Result<types::UserInfo> {
-        self.api.operation(Method::GET, "/oauth/userinfo", &[]).send().await
+        self.get_userinfo_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::get_userinfo`], with the response's status and headers.
+    pub async fn get_userinfo_with_response(&self) -> Result<Response<types::UserInfo>> {
+        self.api
+            .operation(Method::GET, "/oauth/userinfo", &[])
+            .send_with_response()
+            .await
     }
     /// List or search clients
     ///
@@ -75,6 +82,14 @@ impl Client {
         query: &types::ListClientsQuery,
         headers: &types::ListClientsHeaders,
     ) -> Result<types::ClientList> {
+        self.list_clients_with_response(query, headers).await.map(Response::into_inner)
+    }
+    /// Like [`Client::list_clients`], with the response's status and headers.
+    pub async fn list_clients_with_response(
+        &self,
+        query: &types::ListClientsQuery,
+        headers: &types::ListClientsHeaders,
+    ) -> Result<Response<types::ClientList>> {
         self.api
             .operation(Method::GET, "/platform/v1/clients", &[])
             .query_params(
@@ -87,7 +102,7 @@ impl Client {
             )
             .header_params(&[("X-On-Behalf-Of", &headers.x_on_behalf_of)])
             .envelope("data")
-            .send()
+            .send_with_response()
             .await
     }
     /// Create a client
@@ -98,13 +113,21 @@ impl Client {
         headers: &types::CreateClientHeaders,
         body: &types::ClientInput,
     ) -> Result<types::CreatedClient> {
+        self.create_client_with_response(headers, body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::create_client`], with the response's status and headers.
+    pub async fn create_client_with_response(
+        &self,
+        headers: &types::CreateClientHeaders,
+        body: &types::ClientInput,
+    ) -> Result<Response<types::CreatedClient>> {
         self.api
             .operation(Method::POST, "/platform/v1/clients", &[])
             .success(&[200, 201])
             .header_params(&[("X-On-Behalf-Of", &headers.x_on_behalf_of)])
             .json(body)
             .envelope("data")
-            .send()
+            .send_with_response()
             .await
     }
     /// Get a client
@@ -115,11 +138,19 @@ impl Client {
         client_id: &str,
         headers: &types::GetClientHeaders,
     ) -> Result<types::ClientEnvelope> {
+        self.get_client_with_response(client_id, headers).await.map(Response::into_inner)
+    }
+    /// Like [`Client::get_client`], with the response's status and headers.
+    pub async fn get_client_with_response(
+        &self,
+        client_id: &str,
+        headers: &types::GetClientHeaders,
+    ) -> Result<Response<types::ClientEnvelope>> {
         self.api
             .operation(Method::GET, "/platform/v1/clients/{client_id}", &[&client_id])
             .header_params(&[("X-On-Behalf-Of", &headers.x_on_behalf_of)])
             .envelope("data")
-            .send()
+            .send_with_response()
             .await
     }
     /// Update a client
@@ -131,12 +162,23 @@ impl Client {
         headers: &types::UpdateClientHeaders,
         body: &types::ClientInput,
     ) -> Result<types::ClientEnvelope> {
+        self.update_client_with_response(client_id, headers, body)
+            .await
+            .map(Response::into_inner)
+    }
+    /// Like [`Client::update_client`], with the response's status and headers.
+    pub async fn update_client_with_response(
+        &self,
+        client_id: &str,
+        headers: &types::UpdateClientHeaders,
+        body: &types::ClientInput,
+    ) -> Result<Response<types::ClientEnvelope>> {
         self.api
             .operation(Method::PUT, "/platform/v1/clients/{client_id}", &[&client_id])
             .header_params(&[("X-On-Behalf-Of", &headers.x_on_behalf_of)])
             .json(body)
             .envelope("data")
-            .send()
+            .send_with_response()
             .await
     }
     /// Delete a client
@@ -147,10 +189,20 @@ impl Client {
         client_id: &str,
         headers: &types::DeleteClientHeaders,
     ) -> Result<()> {
+        self.delete_client_with_response(client_id, headers)
+            .await
+            .map(Response::into_inner)
+    }
+    /// Like [`Client::delete_client`], with the response's status and headers.
+    pub async fn delete_client_with_response(
+        &self,
+        client_id: &str,
+        headers: &types::DeleteClientHeaders,
+    ) -> Result<Response<()>> {
         self.api
             .operation(Method::DELETE, "/platform/v1/clients/{client_id}", &[&client_id])
             .header_params(&[("X-On-Behalf-Of", &headers.x_on_behalf_of)])
-            .send()
+            .send_with_response()
             .await
     }
     /// Get a business
@@ -161,6 +213,16 @@ impl Client {
         business_uid: &str,
         headers: &types::GetBusinessHeaders,
     ) -> Result<types::BusinessEnvelope> {
+        self.get_business_with_response(business_uid, headers)
+            .await
+            .map(Response::into_inner)
+    }
+    /// Like [`Client::get_business`], with the response's status and headers.
+    pub async fn get_business_with_response(
+        &self,
+        business_uid: &str,
+        headers: &types::GetBusinessHeaders,
+    ) -> Result<Response<types::BusinessEnvelope>> {
         self.api
             .operation(
                 Method::GET,
@@ -169,7 +231,7 @@ impl Client {
             )
             .header_params(&[("X-On-Behalf-Of", &headers.x_on_behalf_of)])
             .envelope("data")
-            .send()
+            .send_with_response()
             .await
     }
     /// List appointments
@@ -180,6 +242,16 @@ impl Client {
         query: &types::ListAppointmentsQuery,
         headers: &types::ListAppointmentsHeaders,
     ) -> Result<types::AppointmentList> {
+        self.list_appointments_with_response(query, headers)
+            .await
+            .map(Response::into_inner)
+    }
+    /// Like [`Client::list_appointments`], with the response's status and headers.
+    pub async fn list_appointments_with_response(
+        &self,
+        query: &types::ListAppointmentsQuery,
+        headers: &types::ListAppointmentsHeaders,
+    ) -> Result<Response<types::AppointmentList>> {
         self.api
             .operation(Method::GET, "/platform/v1/scheduling/appointments", &[])
             .query_params(
@@ -192,7 +264,7 @@ impl Client {
             )
             .header_params(&[("X-On-Behalf-Of", &headers.x_on_behalf_of)])
             .envelope("data")
-            .send()
+            .send_with_response()
             .await
     }
 }

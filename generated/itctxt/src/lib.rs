@@ -88,6 +88,13 @@ impl Client {
         &self,
         query: &types::SendSmsQuery,
     ) -> Result<::serde_json::Value> {
+        self.send_sms_with_response(query).await.map(Response::into_inner)
+    }
+    /// Like [`Client::send_sms`], with the response's status and headers.
+    pub async fn send_sms_with_response(
+        &self,
+        query: &types::SendSmsQuery,
+    ) -> Result<Response<::serde_json::Value>> {
         self.api
             .operation(Method::POST, "/message/sendsms", &[])
             .scopes(&["https://com.beetexting.scopes/SendMessage"])
@@ -95,7 +102,7 @@ impl Client {
                 &[("from", &query.from), ("to", &query.to), ("text", &query.text)],
             )
             .empty_body()
-            .send()
+            .send_with_response()
             .await
     }
     /// Send an SMS on behalf of an agent
@@ -108,6 +115,16 @@ impl Client {
         agent_email: &str,
         query: &types::SendSmsAsAgentQuery,
     ) -> Result<::serde_json::Value> {
+        self.send_sms_as_agent_with_response(agent_email, query)
+            .await
+            .map(Response::into_inner)
+    }
+    /// Like [`Client::send_sms_as_agent`], with the response's status and headers.
+    pub async fn send_sms_as_agent_with_response(
+        &self,
+        agent_email: &str,
+        query: &types::SendSmsAsAgentQuery,
+    ) -> Result<Response<::serde_json::Value>> {
         self.api
             .operation(Method::POST, "/message/sendsms/{agentEmail}", &[&agent_email])
             .scopes(&["https://com.beetexting.scopes/SendMessage"])
@@ -115,20 +132,27 @@ impl Client {
                 &[("from", &query.from), ("to", &query.to), ("text", &query.text)],
             )
             .empty_body()
-            .send()
+            .send_with_response()
             .await
     }
     /// Get a message by id
     ///
     /// `GET /message/getmessagebyid/{messageId}`
     pub async fn get_message(&self, message_id: &str) -> Result<types::Message> {
+        self.get_message_with_response(message_id).await.map(Response::into_inner)
+    }
+    /// Like [`Client::get_message`], with the response's status and headers.
+    pub async fn get_message_with_response(
+        &self,
+        message_id: &str,
+    ) -> Result<Response<types::Message>> {
         self.api
             .operation(
                 Method::GET,
                 "/message/getmessagebyid/{messageId}",
                 &[&message_id],
             )
-            .send()
+            .send_with_response()
             .await
     }
     /// List webhook subscriptions
@@ -137,7 +161,16 @@ impl Client {
     pub async fn list_webhook_subscriptions(
         &self,
     ) -> Result<types::WebhookSubscriptionList> {
-        self.api.operation(Method::GET, "/webhooksubscription/all", &[]).send().await
+        self.list_webhook_subscriptions_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::list_webhook_subscriptions`], with the response's status and headers.
+    pub async fn list_webhook_subscriptions_with_response(
+        &self,
+    ) -> Result<Response<types::WebhookSubscriptionList>> {
+        self.api
+            .operation(Method::GET, "/webhooksubscription/all", &[])
+            .send_with_response()
+            .await
     }
     /// Subscribe a URL to message events
     ///
@@ -149,19 +182,37 @@ impl Client {
         &self,
         body: &types::CreateWebhookSubscription,
     ) -> Result<types::WebhookSubscription> {
+        self.create_webhook_subscription_with_response(body)
+            .await
+            .map(Response::into_inner)
+    }
+    /// Like [`Client::create_webhook_subscription`], with the response's status and headers.
+    pub async fn create_webhook_subscription_with_response(
+        &self,
+        body: &types::CreateWebhookSubscription,
+    ) -> Result<Response<types::WebhookSubscription>> {
         self.api
             .operation(Method::POST, "/webhooksubscription", &[])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// Delete a webhook subscription
     ///
     /// `DELETE /webhooksubscription/{id}`
     pub async fn delete_webhook_subscription(&self, id: &str) -> Result<()> {
+        self.delete_webhook_subscription_with_response(id)
+            .await
+            .map(Response::into_inner)
+    }
+    /// Like [`Client::delete_webhook_subscription`], with the response's status and headers.
+    pub async fn delete_webhook_subscription_with_response(
+        &self,
+        id: &str,
+    ) -> Result<Response<()>> {
         self.api
             .operation(Method::DELETE, "/webhooksubscription/{id}", &[&id])
-            .send()
+            .send_with_response()
             .await
     }
     /// Create a custom consent
@@ -171,7 +222,18 @@ impl Client {
         &self,
         body: &::serde_json::Value,
     ) -> Result<::serde_json::Value> {
-        self.api.operation(Method::POST, "/customconsent", &[]).json(body).send().await
+        self.create_custom_consent_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::create_custom_consent`], with the response's status and headers.
+    pub async fn create_custom_consent_with_response(
+        &self,
+        body: &::serde_json::Value,
+    ) -> Result<Response<::serde_json::Value>> {
+        self.api
+            .operation(Method::POST, "/customconsent", &[])
+            .json(body)
+            .send_with_response()
+            .await
     }
     /// Get a custom consent
     ///
@@ -180,13 +242,22 @@ impl Client {
         &self,
         custom_consent_id: &str,
     ) -> Result<::serde_json::Value> {
+        self.get_custom_consent_with_response(custom_consent_id)
+            .await
+            .map(Response::into_inner)
+    }
+    /// Like [`Client::get_custom_consent`], with the response's status and headers.
+    pub async fn get_custom_consent_with_response(
+        &self,
+        custom_consent_id: &str,
+    ) -> Result<Response<::serde_json::Value>> {
         self.api
             .operation(
                 Method::GET,
                 "/customconsent/{customConsentId}",
                 &[&custom_consent_id],
             )
-            .send()
+            .send_with_response()
             .await
     }
     /// Change a custom consent
@@ -197,6 +268,16 @@ impl Client {
         custom_consent_id: &str,
         body: &::serde_json::Value,
     ) -> Result<::serde_json::Value> {
+        self.change_custom_consent_with_response(custom_consent_id, body)
+            .await
+            .map(Response::into_inner)
+    }
+    /// Like [`Client::change_custom_consent`], with the response's status and headers.
+    pub async fn change_custom_consent_with_response(
+        &self,
+        custom_consent_id: &str,
+        body: &::serde_json::Value,
+    ) -> Result<Response<::serde_json::Value>> {
         self.api
             .operation(
                 Method::POST,
@@ -204,7 +285,7 @@ impl Client {
                 &[&custom_consent_id],
             )
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
 }

@@ -106,11 +106,18 @@ impl Client {
         &self,
         body: &types::SendSmsRequest,
     ) -> Result<types::SendSmsResponse> {
+        self.send_sms_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::send_sms`], with the response's status and headers.
+    pub async fn send_sms_with_response(
+        &self,
+        body: &types::SendSmsRequest,
+    ) -> Result<Response<types::SendSmsResponse>> {
         self.api
             .operation(Method::POST, "/sms", &[])
             .scopes(&["sms"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// Estimate the cost of sending an SMS without sending it
@@ -122,11 +129,18 @@ impl Client {
         &self,
         body: &types::SendSmsRequest,
     ) -> Result<types::SendSmsResponse> {
+        self.estimate_sms_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::estimate_sms`], with the response's status and headers.
+    pub async fn estimate_sms_with_response(
+        &self,
+        body: &types::SendSmsRequest,
+    ) -> Result<Response<types::SendSmsResponse>> {
         self.api
             .operation(Method::POST, "/sms/estimate", &[])
             .scopes(&["sms"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// Cancel a scheduled SMS
@@ -135,10 +149,17 @@ impl Client {
     ///
     /// Required scopes: `sms`.
     pub async fn cancel_scheduled_sms(&self, msg_id: &str) -> Result<()> {
+        self.cancel_scheduled_sms_with_response(msg_id).await.map(Response::into_inner)
+    }
+    /// Like [`Client::cancel_scheduled_sms`], with the response's status and headers.
+    pub async fn cancel_scheduled_sms_with_response(
+        &self,
+        msg_id: &str,
+    ) -> Result<Response<()>> {
         self.api
             .operation(Method::DELETE, "/sms/scheduled/{msgId}", &[&msg_id])
             .scopes(&["sms"])
-            .send()
+            .send_with_response()
             .await
     }
     /// Get the delivery report of one message
@@ -147,11 +168,18 @@ impl Client {
     ///
     /// Required scopes: `reports`.
     pub async fn get_report(&self, msg_id: &str) -> Result<types::Report> {
+        self.get_report_with_response(msg_id).await.map(Response::into_inner)
+    }
+    /// Like [`Client::get_report`], with the response's status and headers.
+    pub async fn get_report_with_response(
+        &self,
+        msg_id: &str,
+    ) -> Result<Response<types::Report>> {
         self.api
             .operation(Method::GET, "/reports/single/{msgId}", &[&msg_id])
             .scopes(&["reports"])
             .envelope("data")
-            .send()
+            .send_with_response()
             .await
     }
     /// Get the account balance
@@ -160,10 +188,14 @@ impl Client {
     ///
     /// Required scopes: `account`.
     pub async fn get_balance(&self) -> Result<types::Balance> {
+        self.get_balance_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::get_balance`], with the response's status and headers.
+    pub async fn get_balance_with_response(&self) -> Result<Response<types::Balance>> {
         self.api
             .operation(Method::GET, "/account/balance", &[])
             .scopes(&["account"])
-            .send()
+            .send_with_response()
             .await
     }
     /// List contact groups
@@ -172,11 +204,17 @@ impl Client {
     ///
     /// Required scopes: `groups`.
     pub async fn list_groups(&self) -> Result<::std::vec::Vec<types::Group>> {
+        self.list_groups_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::list_groups`], with the response's status and headers.
+    pub async fn list_groups_with_response(
+        &self,
+    ) -> Result<Response<::std::vec::Vec<types::Group>>> {
         self.api
             .operation(Method::GET, "/groups", &[])
             .scopes(&["groups"])
             .envelope("data")
-            .send()
+            .send_with_response()
             .await
     }
     /// Create a contact group
@@ -188,13 +226,20 @@ impl Client {
         &self,
         body: &types::CreateGroupRequest,
     ) -> Result<types::GroupInfo> {
+        self.create_group_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::create_group`], with the response's status and headers.
+    pub async fn create_group_with_response(
+        &self,
+        body: &types::CreateGroupRequest,
+    ) -> Result<Response<types::GroupInfo>> {
         self.api
             .operation(Method::POST, "/groups", &[])
             .scopes(&["groups"])
             .success(&[200, 201])
             .json(body)
             .envelope("info")
-            .send()
+            .send_with_response()
             .await
     }
     /// Get a contact group and a page of its contacts
@@ -207,6 +252,14 @@ impl Client {
         group_id: &str,
         query: &types::GetGroupQuery,
     ) -> Result<types::GroupContacts> {
+        self.get_group_with_response(group_id, query).await.map(Response::into_inner)
+    }
+    /// Like [`Client::get_group`], with the response's status and headers.
+    pub async fn get_group_with_response(
+        &self,
+        group_id: &str,
+        query: &types::GetGroupQuery,
+    ) -> Result<Response<types::GroupContacts>> {
         self.api
             .operation(Method::GET, "/groups/{groupId}", &[&group_id])
             .scopes(&["groups"])
@@ -218,7 +271,7 @@ impl Client {
                     ("previous", &query.previous),
                 ],
             )
-            .send()
+            .send_with_response()
             .await
     }
     /// Add contacts to a group
@@ -231,11 +284,19 @@ impl Client {
         group_id: &str,
         body: &types::AddContactsRequest,
     ) -> Result<::serde_json::Value> {
+        self.add_contacts_with_response(group_id, body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::add_contacts`], with the response's status and headers.
+    pub async fn add_contacts_with_response(
+        &self,
+        group_id: &str,
+        body: &types::AddContactsRequest,
+    ) -> Result<Response<::serde_json::Value>> {
         self.api
             .operation(Method::POST, "/groups/{groupId}", &[&group_id])
             .scopes(&["groups"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// Update a contact of a group
@@ -249,6 +310,17 @@ impl Client {
         phone_number_id: &str,
         body: &types::NewContact,
     ) -> Result<::serde_json::Value> {
+        self.update_contact_with_response(group_id, phone_number_id, body)
+            .await
+            .map(Response::into_inner)
+    }
+    /// Like [`Client::update_contact`], with the response's status and headers.
+    pub async fn update_contact_with_response(
+        &self,
+        group_id: &str,
+        phone_number_id: &str,
+        body: &types::NewContact,
+    ) -> Result<Response<::serde_json::Value>> {
         self.api
             .operation(
                 Method::PATCH,
@@ -257,7 +329,7 @@ impl Client {
             )
             .scopes(&["groups"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// Delete a contact group
@@ -266,10 +338,17 @@ impl Client {
     ///
     /// Required scopes: `groups`.
     pub async fn delete_group(&self, group_id: &str) -> Result<()> {
+        self.delete_group_with_response(group_id).await.map(Response::into_inner)
+    }
+    /// Like [`Client::delete_group`], with the response's status and headers.
+    pub async fn delete_group_with_response(
+        &self,
+        group_id: &str,
+    ) -> Result<Response<()>> {
         self.api
             .operation(Method::DELETE, "/groups/{groupId}", &[&group_id])
             .scopes(&["groups"])
-            .send()
+            .send_with_response()
             .await
     }
     /// List the scopes granted to the calling application
@@ -280,10 +359,16 @@ impl Client {
     pub async fn list_app_scopes(
         &self,
     ) -> Result<::std::vec::Vec<::std::string::String>> {
+        self.list_app_scopes_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::list_app_scopes`], with the response's status and headers.
+    pub async fn list_app_scopes_with_response(
+        &self,
+    ) -> Result<Response<::std::vec::Vec<::std::string::String>>> {
         self.api
             .operation(Method::GET, "/applications/scopes", &[])
             .scopes(&["applications"])
-            .send()
+            .send_with_response()
             .await
     }
 }

@@ -97,11 +97,18 @@ impl Client {
         &self,
         body: &types::ListChatsRequest,
     ) -> Result<types::ListChatsResponse> {
+        self.list_chats_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::list_chats`], with the response's status and headers.
+    pub async fn list_chats_with_response(
+        &self,
+        body: &types::ListChatsRequest,
+    ) -> Result<Response<types::ListChatsResponse>> {
         self.api
             .operation(Method::POST, "/agent/action/list_chats", &[])
             .scopes(&["chats--all:ro"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// Get a chat with one of its threads
@@ -110,11 +117,18 @@ impl Client {
     ///
     /// Required scopes: `chats--all:ro`.
     pub async fn get_chat(&self, body: &types::GetChatRequest) -> Result<types::Chat> {
+        self.get_chat_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::get_chat`], with the response's status and headers.
+    pub async fn get_chat_with_response(
+        &self,
+        body: &types::GetChatRequest,
+    ) -> Result<Response<types::Chat>> {
         self.api
             .operation(Method::POST, "/agent/action/get_chat", &[])
             .scopes(&["chats--all:ro"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// List the threads of a chat
@@ -126,11 +140,18 @@ impl Client {
         &self,
         body: &types::ListThreadsRequest,
     ) -> Result<types::ListThreadsResponse> {
+        self.list_threads_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::list_threads`], with the response's status and headers.
+    pub async fn list_threads_with_response(
+        &self,
+        body: &types::ListThreadsRequest,
+    ) -> Result<Response<types::ListThreadsResponse>> {
         self.api
             .operation(Method::POST, "/agent/action/list_threads", &[])
             .scopes(&["chats--all:ro"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// Start a chat
@@ -142,11 +163,18 @@ impl Client {
         &self,
         body: &types::StartChatRequest,
     ) -> Result<types::StartChatResponse> {
+        self.start_chat_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::start_chat`], with the response's status and headers.
+    pub async fn start_chat_with_response(
+        &self,
+        body: &types::StartChatRequest,
+    ) -> Result<Response<types::StartChatResponse>> {
         self.api
             .operation(Method::POST, "/agent/action/start_chat", &[])
             .scopes(&["chats--all:rw"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// Send an event (such as a message) to a chat
@@ -158,11 +186,18 @@ impl Client {
         &self,
         body: &types::SendEventRequest,
     ) -> Result<types::SendEventResponse> {
+        self.send_event_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::send_event`], with the response's status and headers.
+    pub async fn send_event_with_response(
+        &self,
+        body: &types::SendEventRequest,
+    ) -> Result<Response<types::SendEventResponse>> {
         self.api
             .operation(Method::POST, "/agent/action/send_event", &[])
             .scopes(&["chats--all:rw"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// Deactivate (close) a chat
@@ -174,11 +209,18 @@ impl Client {
         &self,
         body: &types::DeactivateChatRequest,
     ) -> Result<()> {
+        self.deactivate_chat_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::deactivate_chat`], with the response's status and headers.
+    pub async fn deactivate_chat_with_response(
+        &self,
+        body: &types::DeactivateChatRequest,
+    ) -> Result<Response<()>> {
         self.api
             .operation(Method::POST, "/agent/action/deactivate_chat", &[])
             .scopes(&["chats--all:rw"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// Transfer a chat to agents or a group
@@ -187,11 +229,18 @@ impl Client {
     ///
     /// Required scopes: `chats--all:rw`.
     pub async fn transfer_chat(&self, body: &types::TransferChatRequest) -> Result<()> {
+        self.transfer_chat_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::transfer_chat`], with the response's status and headers.
+    pub async fn transfer_chat_with_response(
+        &self,
+        body: &types::TransferChatRequest,
+    ) -> Result<Response<()>> {
         self.api
             .operation(Method::POST, "/agent/action/transfer_chat", &[])
             .scopes(&["chats--all:rw"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// List customers
@@ -203,11 +252,18 @@ impl Client {
         &self,
         body: &types::ListCustomersRequest,
     ) -> Result<types::ListCustomersResponse> {
+        self.list_customers_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::list_customers`], with the response's status and headers.
+    pub async fn list_customers_with_response(
+        &self,
+        body: &types::ListCustomersRequest,
+    ) -> Result<Response<types::ListCustomersResponse>> {
         self.api
             .operation(Method::POST, "/agent/action/list_customers", &[])
             .scopes(&["customers:ro"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// Set whether an agent accepts chats
@@ -219,11 +275,18 @@ impl Client {
         &self,
         body: &types::SetRoutingStatusRequest,
     ) -> Result<()> {
+        self.set_routing_status_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::set_routing_status`], with the response's status and headers.
+    pub async fn set_routing_status_with_response(
+        &self,
+        body: &types::SetRoutingStatusRequest,
+    ) -> Result<Response<()>> {
         self.api
             .operation(Method::POST, "/agent/action/set_routing_status", &[])
             .scopes(&["agents--my:rw"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// List agents
@@ -235,11 +298,18 @@ impl Client {
         &self,
         body: &types::ListAgentsRequest,
     ) -> Result<::std::vec::Vec<types::Agent>> {
+        self.list_agents_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::list_agents`], with the response's status and headers.
+    pub async fn list_agents_with_response(
+        &self,
+        body: &types::ListAgentsRequest,
+    ) -> Result<Response<::std::vec::Vec<types::Agent>>> {
         self.api
             .operation(Method::POST, "/configuration/action/list_agents", &[])
             .scopes(&["agents--all:ro"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// List groups
@@ -251,11 +321,18 @@ impl Client {
         &self,
         body: &types::ListGroupsRequest,
     ) -> Result<::std::vec::Vec<types::Group>> {
+        self.list_groups_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::list_groups`], with the response's status and headers.
+    pub async fn list_groups_with_response(
+        &self,
+        body: &types::ListGroupsRequest,
+    ) -> Result<Response<::std::vec::Vec<types::Group>>> {
         self.api
             .operation(Method::POST, "/configuration/action/list_groups", &[])
             .scopes(&["groups--all:ro"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// Register a webhook
@@ -267,11 +344,18 @@ impl Client {
         &self,
         body: &types::RegisterWebhookRequest,
     ) -> Result<types::RegisterWebhookResponse> {
+        self.register_webhook_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::register_webhook`], with the response's status and headers.
+    pub async fn register_webhook_with_response(
+        &self,
+        body: &types::RegisterWebhookRequest,
+    ) -> Result<Response<types::RegisterWebhookResponse>> {
         self.api
             .operation(Method::POST, "/configuration/action/register_webhook", &[])
             .scopes(&["webhooks.configuration:rw"])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
 }

@@ -34,6 +34,12 @@ pub(crate) fn resolve(
             let rust_name = names::rust_ident(name, Case::Snake, "op");
             let type_name = names::rust_ident(name, Case::UpperCamel, "Op");
             ctx.claim(&mut rust_names, rust_name.as_str(), name, &at);
+            let with_response_name = names::rust_ident(
+                &format!("{}_with_response", rust_name.unraw()),
+                Case::Snake,
+                "op",
+            );
+            ctx.claim(&mut rust_names, with_response_name.as_str(), name, &at);
             ctx.claim(&mut type_names, type_name.as_str(), name, &at);
             let kind = NameKind::Operation;
             ctx.not_reserved(&at, kind, name, &rust_name, RESERVED_CLIENT_METHODS);
@@ -77,6 +83,7 @@ pub(crate) fn resolve(
             model::Operation {
                 name: name.to_owned(),
                 rust_name,
+                with_response_name,
                 query_type: (!query.is_empty()).then(|| names::derived_type(name, "query", "Op")),
                 headers_type: (!headers.is_empty())
                     .then(|| names::derived_type(name, "headers", "Op")),

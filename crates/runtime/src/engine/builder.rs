@@ -32,6 +32,13 @@ pub(super) enum Given {
     Bearer(AccessToken),
 }
 
+/// The HTTP client chosen: reqwest settings to build from, or a client built by the caller.
+#[derive(Debug)]
+enum Http {
+    Builder(Box<reqwest::ClientBuilder>),
+    Client(reqwest::Client),
+}
+
 /// The state behind a generated `ClientBuilder`. Setters never fail: every check waits for
 /// [`Builder::build`], which names the call that fixes a refused combination.
 #[derive(Debug)]
@@ -46,7 +53,7 @@ pub struct Builder {
     authorize_url: Option<String>,
     token_store: Option<Arc<dyn TokenStore>>,
     base_url: Option<String>,
-    http: Option<reqwest::ClientBuilder>,
+    http: Option<Http>,
     timeout: Option<Duration>,
 }
 
@@ -148,9 +155,16 @@ impl Builder {
         self
     }
 
-    /// Uses these reqwest settings.
+    /// Uses these reqwest settings (replacing an earlier [`Builder::reqwest_client`]).
     pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
-        self.http = Some(builder);
+        self.http = Some(Http::Builder(Box::new(builder)));
+        self
+    }
+
+    /// Uses this built reqwest client (replacing an earlier [`Builder::http_client`]); it must
+    /// not follow redirects (see [`Transport::from_client`]).
+    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(Http::Client(client));
         self
     }
 
@@ -165,10 +179,12 @@ impl Builder {
     pub fn build(mut self) -> Result<Engine> {
         let variables = rules::variables(self.provider, &self.variables)?;
         rules::check(&self)?;
-        let transport = Transport::from_builder(
-            self.http.unwrap_or_default(),
-            self.timeout.unwrap_or(DEFAULT_TIMEOUT),
-        )?;
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let transport = match self.http {
+            Some(Http::Client(client)) => Transport::from_client(client, timeout),
+            Some(Http::Builder(builder)) => Transport::from_builder(*builder, timeout)?,
+            None => Transport::from_builder(reqwest::ClientBuilder::default(), timeout)?,
+        };
         let base_url = self.base_url.as_deref().unwrap_or(self.provider.base_url);
         let base_url = variables.expand_url(base_url)?;
         let mut credentials = Vec::new();

@@ -142,109 +142,181 @@ impl Client {
     ///
     /// `GET /a`
     pub async fn oauth2_source(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/a", &[]).send().await
+        self.oauth2_source_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::oauth2_source`], with the response's status and headers.
+    pub async fn oauth2_source_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/a", &[]).send_with_response().await
     }
     /// Named like the client's field
     ///
     /// `GET /b`
     pub async fn oauth2(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/b", &[]).send().await
+        self.oauth2_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::oauth2`], with the response's status and headers.
+    pub async fn oauth2_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/b", &[]).send_with_response().await
     }
     /// Like Clone::clone
     ///
     /// `GET /c`
     pub async fn clone(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/c", &[]).send().await
+        self.clone_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::clone`], with the response's status and headers.
+    pub async fn clone_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/c", &[]).send_with_response().await
     }
     /// Like Default::default
     ///
     /// `GET /d`
     pub async fn default(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/d", &[]).send().await
+        self.default_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::default`], with the response's status and headers.
+    pub async fn default_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/d", &[]).send_with_response().await
     }
     /// Like a constructor
     ///
     /// `GET /e`
     pub async fn new(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/e", &[]).send().await
+        self.new_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::new`], with the response's status and headers.
+    pub async fn new_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/e", &[]).send_with_response().await
     }
     /// A from_ method
     ///
     /// `GET /f`
     pub async fn from_contact(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/f", &[]).send().await
+        self.from_contact_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::from_contact`], with the response's status and headers.
+    pub async fn from_contact_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/f", &[]).send_with_response().await
     }
     /// An into_ method
     ///
     /// `GET /g`
     pub async fn into_contact(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/g", &[]).send().await
+        self.into_contact_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::into_contact`], with the response's status and headers.
+    pub async fn into_contact_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/g", &[]).send_with_response().await
     }
     /// A to_ method
     ///
     /// `GET /h`
     pub async fn to_contact(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/h", &[]).send().await
+        self.to_contact_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::to_contact`], with the response's status and headers.
+    pub async fn to_contact_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/h", &[]).send_with_response().await
     }
     /// An as_ method
     ///
     /// `GET /i`
     pub async fn as_contact(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/i", &[]).send().await
+        self.as_contact_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::as_contact`], with the response's status and headers.
+    pub async fn as_contact_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/i", &[]).send_with_response().await
     }
     /// An is_ method
     ///
     /// `GET /j`
     pub async fn is_contact(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/j", &[]).send().await
+        self.is_contact_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::is_contact`], with the response's status and headers.
+    pub async fn is_contact_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/j", &[]).send_with_response().await
     }
     /// Like Iterator::next
     ///
     /// `GET /k`
     pub async fn next(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/k", &[]).send().await
+        self.next_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::next`], with the response's status and headers.
+    pub async fn next_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/k", &[]).send_with_response().await
     }
     /// Like PartialEq::eq
     ///
     /// `GET /l`
     pub async fn eq(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/l", &[]).send().await
+        self.eq_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::eq`], with the response's status and headers.
+    pub async fn eq_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/l", &[]).send_with_response().await
     }
     /// Like Hash::hash
     ///
     /// `GET /m`
     pub async fn hash(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/m", &[]).send().await
+        self.hash_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::hash`], with the response's status and headers.
+    pub async fn hash_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/m", &[]).send_with_response().await
     }
     /// Like Display::fmt
     ///
     /// `GET /n`
     pub async fn fmt(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/n", &[]).send().await
+        self.fmt_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::fmt`], with the response's status and headers.
+    pub async fn fmt_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/n", &[]).send_with_response().await
     }
     /// Like Drop::drop
     ///
     /// `GET /o`
     pub async fn drop(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/o", &[]).send().await
+        self.drop_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::drop`], with the response's status and headers.
+    pub async fn drop_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/o", &[]).send_with_response().await
     }
     /// Like Deref::deref
     ///
     /// `GET /p`
     pub async fn deref(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/p", &[]).send().await
+        self.deref_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::deref`], with the response's status and headers.
+    pub async fn deref_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/p", &[]).send_with_response().await
     }
     /// Like Add::add
     ///
     /// `GET /q`
     pub async fn add(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/q", &[]).send().await
+        self.add_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::add`], with the response's status and headers.
+    pub async fn add_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/q", &[]).send_with_response().await
     }
     /// A keyword
     ///
     /// `GET /r`
     pub async fn self_(&self) -> Result<()> {
-        self.api.operation(Method::GET, "/r", &[]).send().await
+        self.self_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::self_`], with the response's status and headers.
+    pub async fn self_with_response(&self) -> Result<Response<()>> {
+        self.api.operation(Method::GET, "/r", &[]).send_with_response().await
     }
     /// A keyword with every kind of parameter
     ///
@@ -266,6 +338,38 @@ impl Client {
         headers: &types::TypeHeaders,
         body: &types::Body,
     ) -> Result<types::Body> {
+        self.type_with_response(
+                self_,
+                r#type,
+                call,
+                method,
+                format,
+                value,
+                param_2fa,
+                s,
+                query,
+                headers,
+                body,
+            )
+            .await
+            .map(Response::into_inner)
+    }
+    /// Like [`Client::type`], with the response's status and headers.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn type_with_response(
+        &self,
+        self_: &str,
+        r#type: i64,
+        call: &str,
+        method: types::Kind,
+        format: bool,
+        value: f64,
+        param_2fa: &str,
+        s: &str,
+        query: &types::TypeQuery,
+        headers: &types::TypeHeaders,
+        body: &types::Body,
+    ) -> Result<Response<types::Body>> {
         self.api
             .operation(
                 Method::POST,
@@ -283,33 +387,54 @@ impl Client {
             )
             .header_params(&[("X-Type", &headers.x_type), ("fn", &headers.r#fn)])
             .json(body)
-            .send()
+            .send_with_response()
             .await
     }
     /// Path parameters named like the arguments the method does not take
     ///
     /// `GET /t/{query}/{headers}/{body}`
     pub async fn query(&self, query: &str, headers: &str, body: &str) -> Result<()> {
+        self.query_with_response(query, headers, body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::query`], with the response's status and headers.
+    pub async fn query_with_response(
+        &self,
+        query: &str,
+        headers: &str,
+        body: &str,
+    ) -> Result<Response<()>> {
         self.api
             .operation(
                 Method::GET,
                 "/t/{query}/{headers}/{body}",
                 &[&query, &headers, &body],
             )
-            .send()
+            .send_with_response()
             .await
     }
     /// A form body
     ///
     /// `POST /u`
     pub async fn body(&self, body: &types::Body) -> Result<()> {
-        self.api.operation(Method::POST, "/u", &[]).form(body).send().await
+        self.body_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::body`], with the response's status and headers.
+    pub async fn body_with_response(&self, body: &types::Body) -> Result<Response<()>> {
+        self.api.operation(Method::POST, "/u", &[]).form(body).send_with_response().await
     }
     /// An empty body
     ///
     /// `POST /v`
     pub async fn headers(&self) -> Result<()> {
-        self.api.operation(Method::POST, "/v", &[]).empty_body().send().await
+        self.headers_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::headers`], with the response's status and headers.
+    pub async fn headers_with_response(&self) -> Result<Response<()>> {
+        self.api
+            .operation(Method::POST, "/v", &[])
+            .empty_body()
+            .send_with_response()
+            .await
     }
 }
 /// A webhook event sent by Adversarial client.

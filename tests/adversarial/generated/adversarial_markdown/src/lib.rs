@@ -89,10 +89,18 @@ impl Client {
         id: &str,
         query: &types::GetThingQuery,
     ) -> Result<types::Thing> {
+        self.get_thing_with_response(id, query).await.map(Response::into_inner)
+    }
+    /// Like [`Client::get_thing`], with the response's status and headers.
+    pub async fn get_thing_with_response(
+        &self,
+        id: &str,
+        query: &types::GetThingQuery,
+    ) -> Result<Response<types::Thing>> {
         self.api
             .operation(Method::GET, "/things/{id}", &[&id])
             .query_params(&[("filter[name]", &query.filter_name)])
-            .send()
+            .send_with_response()
             .await
     }
 }

@@ -31,7 +31,11 @@ impl Client {
     ///
     /// `GET /everything`
     pub async fn get_option(&self) -> Result<types::Option> {
-        self.api.operation(Method::GET, "/everything", &[]).send().await
+        self.get_option_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::get_option`], with the response's status and headers.
+    pub async fn get_option_with_response(&self) -> Result<Response<types::Option>> {
+        self.api.operation(Method::GET, "/everything", &[]).send_with_response().await
     }
     /// Sends a hostile body.
     ///
@@ -42,7 +46,24 @@ impl Client {
     ) -> Result<
         ::std::vec::Vec<::std::collections::BTreeMap<::std::string::String, types::Vec>>,
     > {
-        self.api.operation(Method::PUT, "/into", &[]).json(body).send().await
+        self.put_into_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::put_into`], with the response's status and headers.
+    pub async fn put_into_with_response(
+        &self,
+        body: &types::Into,
+    ) -> Result<
+        Response<
+            ::std::vec::Vec<
+                ::std::collections::BTreeMap<::std::string::String, types::Vec>,
+            >,
+        >,
+    > {
+        self.api
+            .operation(Method::PUT, "/into", &[])
+            .json(body)
+            .send_with_response()
+            .await
     }
 }
 pub use self::types::*;

@@ -98,9 +98,23 @@ impl Client {
             ::std::vec::Vec<::serde_json::Value>,
         >,
     > {
+        self.token_info_with_response(self_).await.map(Response::into_inner)
+    }
+    /// Like [`Client::token_info`], with the response's status and headers.
+    pub async fn token_info_with_response(
+        &self,
+        self_: &str,
+    ) -> Result<
+        Response<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::vec::Vec<::serde_json::Value>,
+            >,
+        >,
+    > {
         self.api
             .operation(Method::GET, "/token/{self}/%2E%2Efoo/.well-known", &[&self_])
-            .send()
+            .send_with_response()
             .await
     }
 }

@@ -66,19 +66,41 @@ impl Client {
         query: &types::GetClientQuery,
         headers: &types::GetClientHeaders,
     ) -> Result<types::Client> {
+        self.get_client_with_response(token, query, headers)
+            .await
+            .map(Response::into_inner)
+    }
+    /// Like [`Client::get_client`], with the response's status and headers.
+    pub async fn get_client_with_response(
+        &self,
+        token: types::Token,
+        query: &types::GetClientQuery,
+        headers: &types::GetClientHeaders,
+    ) -> Result<Response<types::Client>> {
         self.api
             .operation(Method::GET, "/clients/{token}", &[&token])
             .scopes(&["client:read"])
             .query_params(&[("method", &query.method), ("scope", &query.scope)])
             .header_params(&[("X-Method", &headers.x_method)])
-            .send()
+            .send_with_response()
             .await
     }
     /// Sends the spec's `Error` and gets its `Result`.
     ///
     /// `PUT /errors`
     pub async fn put_error(&self, body: &types::Error) -> Result<types::Result> {
-        self.api.operation(Method::PUT, "/errors", &[]).json(body).send().await
+        self.put_error_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::put_error`], with the response's status and headers.
+    pub async fn put_error_with_response(
+        &self,
+        body: &types::Error,
+    ) -> Result<Response<types::Result>> {
+        self.api
+            .operation(Method::PUT, "/errors", &[])
+            .json(body)
+            .send_with_response()
+            .await
     }
     /// Sends a form named like the builder.
     ///
@@ -92,13 +114,35 @@ impl Client {
             ::std::vec::Vec<types::Client>,
         >,
     > {
-        self.api.operation(Method::POST, "/builders", &[]).form(body).send().await
+        self.build_client_with_response(body).await.map(Response::into_inner)
+    }
+    /// Like [`Client::build_client`], with the response's status and headers.
+    pub async fn build_client_with_response(
+        &self,
+        body: &types::ClientBuilder,
+    ) -> Result<
+        Response<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::vec::Vec<types::Client>,
+            >,
+        >,
+    > {
+        self.api
+            .operation(Method::POST, "/builders", &[])
+            .form(body)
+            .send_with_response()
+            .await
     }
     /// Returns the types named like the provider description's vocabulary.
     ///
     /// `GET /describe`
     pub async fn describe(&self) -> Result<types::Provider> {
-        self.api.operation(Method::GET, "/describe", &[]).send().await
+        self.describe_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::describe`], with the response's status and headers.
+    pub async fn describe_with_response(&self) -> Result<Response<types::Provider>> {
+        self.api.operation(Method::GET, "/describe", &[]).send_with_response().await
     }
 }
 /// A webhook event sent by Adversarial shadow.

@@ -72,10 +72,16 @@ impl Client {
     ///
     /// Required scopes: `read:ünïcode`.
     pub async fn list_items(&self) -> Result<::std::vec::Vec<types::Item>> {
+        self.list_items_with_response().await.map(Response::into_inner)
+    }
+    /// Like [`Client::list_items`], with the response's status and headers.
+    pub async fn list_items_with_response(
+        &self,
+    ) -> Result<Response<::std::vec::Vec<types::Item>>> {
         self.api
             .operation(Method::GET, "/items", &[])
             .scopes(&["read:ünïcode"])
-            .send()
+            .send_with_response()
             .await
     }
 }
