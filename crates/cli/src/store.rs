@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use provider_runtime::FileStore;
@@ -133,21 +132,7 @@ impl Store {
         self.forget_token(provider, connection)?;
         let json =
             serde_json::to_vec_pretty(login).map_err(|e| local("cannot write", &path, e.into()))?;
-        let temp = path.with_extension(format!("json.{}.tmp", std::process::id()));
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let write = || -> std::io::Result<()> {
-            let mut file = options.open(&temp)?;
-            file.write_all(&json)?;
-            file.sync_all()?;
-            fs::rename(&temp, &path)
-        };
-        write().map_err(|e| {
-            let _ = fs::remove_file(&temp);
-            local("cannot write", &path, e)
-        })
+        provider_runtime::write_private(&path, &json).map_err(|e| local("cannot write", &path, e))
     }
 
     /// Deletes the login and its token; whether there was one.

@@ -21,6 +21,7 @@ mod loopback;
 mod oauth;
 mod param;
 mod pkce;
+mod private_file;
 mod provider_error;
 mod request_url;
 mod response;
@@ -43,6 +44,7 @@ pub use error::{Error, Result};
 pub use loopback::authorize_with_loopback;
 pub use oauth::{AuthorizationRequest, OAuthClient};
 pub use param::ParamValue;
+pub use private_file::write_private;
 pub use provider_error::ProviderError;
 pub use request_url::encode_path_segment;
 /// The HTTP method of [`ApiClient::request`] calls.

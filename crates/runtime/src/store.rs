@@ -1,12 +1,12 @@
 //! Where tokens live between calls and between runs.
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
+use crate::private_file::write_private;
 use crate::token::{StoredToken, Token};
 
 /// The largest token file read: a token response is capped at 64 KiB, so anything this big is
@@ -71,12 +71,6 @@ impl FileStore {
     }
 }
 
-/// A number no other save of this process uses, so concurrent saves never share a temporary file.
-fn next_temp_id() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
 impl TokenStore for FileStore {
     fn load(&self) -> Result<Option<Token>> {
         let mut bytes = Vec::new();
@@ -111,35 +105,6 @@ impl TokenStore for FileStore {
     fn save(&self, token: &Token) -> Result<()> {
         let json = serde_json::to_vec_pretty(&StoredToken::from(token))
             .map_err(|e| Error::TokenStore(e.into()))?;
-        let dir = self
-            .path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let file_name = self
-            .path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("token");
-        let temp = dir.join(format!(
-            ".{file_name}.{}.{}.tmp",
-            std::process::id(),
-            next_temp_id()
-        ));
-        let mut options = fs::OpenOptions::new();
-        // A fresh file each time: never one another save is writing, never one left with looser permissions.
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let write = || -> std::io::Result<()> {
-            let mut file = options.open(&temp)?;
-            file.write_all(&json)?;
-            file.sync_all()?;
-            fs::rename(&temp, &self.path)
-        };
-        write().map_err(|e| {
-            let _ = fs::remove_file(&temp);
-            Error::TokenStore(e)
-        })
+        write_private(&self.path, &json).map_err(Error::TokenStore)
     }
 }
