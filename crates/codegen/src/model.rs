@@ -53,6 +53,7 @@ pub const RESERVED_BUILDER_METHODS: &[&str] = &[
     "http_client",
     "password",
     "reqwest_client",
+    "shared_token_store",
     "timeout",
     "token_store",
     "token_url",

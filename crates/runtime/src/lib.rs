@@ -17,12 +17,15 @@ mod credential;
 pub mod describe;
 pub mod engine;
 mod error;
+pub mod lease;
 mod loopback;
 mod oauth;
 mod param;
 mod pkce;
 mod private_file;
 mod provider_error;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod request_url;
 mod response;
 mod retry_after;
@@ -41,11 +44,14 @@ pub use api::{ApiClient, Call};
 pub use config::{BodyFormat, ClientAuth, OAuth2Config};
 pub use credential::{ApiKeyLocation, Credential};
 pub use error::{Error, Result};
+pub use lease::SharedTokenStore;
 pub use loopback::authorize_with_loopback;
 pub use oauth::{AuthorizationRequest, OAuthClient};
 pub use param::ParamValue;
 pub use private_file::write_private;
 pub use provider_error::ProviderError;
+#[cfg(feature = "redis")]
+pub use redis_store::RedisStore;
 pub use request_url::encode_path_segment;
 /// The HTTP method of [`ApiClient::request`] calls.
 pub use reqwest::Method;

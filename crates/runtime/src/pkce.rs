@@ -11,7 +11,7 @@ use crate::secret::PkceVerifier;
 
 /// 32 random bytes from the operating system's CSPRNG, base64url-encoded: 256 bits, above
 /// RFC 7636's and RFC 6749's minimums.
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     SysRng
         .try_fill_bytes(&mut bytes)

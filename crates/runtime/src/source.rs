@@ -1,10 +1,12 @@
 //! A token source shared by every task of a client: cached reads, renewal ahead of expiry,
-//! exactly one token request however many callers find the token stale (single-flight).
+//! exactly one token request however many callers find the token stale (single-flight), and
+//! with a [`SharedTokenStore`] one for every process sharing it (the [lease protocol](crate::lease)).
 
 use std::sync::{Arc, RwLock};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::error::{Error, Result};
+use crate::lease::{SharedTokenStore, Versioned};
 use crate::oauth::OAuthClient;
 use crate::secret::Password;
 use crate::store::{MemoryStore, TokenStore};
@@ -43,7 +45,12 @@ pub struct TokenSource {
     store: Arc<dyn TokenStore>,
     cached: RwLock<Option<Arc<Token>>>,
     renewing: tokio::sync::Mutex<()>,
+    shared: Option<Arc<dyn SharedTokenStore>>,
 }
+
+/// How long a waiter first waits before asking the shared store again, and the most it waits.
+const FIRST_WAIT: Duration = Duration::from_millis(10);
+const LONGEST_WAIT: Duration = Duration::from_millis(250);
 
 impl TokenSource {
     /// A source that renews through `oauth` and persists in `store` (memory when `None`).
@@ -54,7 +61,37 @@ impl TokenSource {
             store: store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
             cached: RwLock::new(None),
             renewing: tokio::sync::Mutex::new(()),
+            shared: None,
         }
+    }
+
+    /// Renews through `shared`, a store every replica of the app uses: one token request for all
+    /// of them (see [`lease`](crate::lease)). The local store then only serves
+    /// [`set_token`](Self::set_token); publish a token to the replicas with
+    /// [`share_token`](Self::share_token).
+    pub fn with_shared_store(mut self, shared: Arc<dyn SharedTokenStore>) -> Self {
+        self.shared = Some(shared);
+        self
+    }
+
+    /// Writes `token` to the shared store whatever it holds (after an authorization code
+    /// exchange, say) and caches it; like [`set_token`](Self::set_token) without a shared store.
+    pub async fn share_token(&self, token: Token) -> Result<Arc<Token>> {
+        let Some(shared) = &self.shared else {
+            return self.set_token(token);
+        };
+        loop {
+            let read = shared.load().await?.map_or(0, |v| v.version);
+            if shared.save_if(&token, read).await?.is_some() {
+                return Ok(self.cache(token));
+            }
+        }
+    }
+
+    fn cache(&self, token: Token) -> Arc<Token> {
+        let token = Arc::new(token);
+        *self.cached.write().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
+        token
     }
 
     /// The OAuth client behind this source.
@@ -94,6 +131,9 @@ impl TokenSource {
 
     async fn renew(&self, rejected: Option<&Arc<Token>>) -> Result<Arc<Token>> {
         let _single_flight = self.renewing.lock().await;
+        if let Some(shared) = &self.shared {
+            return self.renew_shared(shared.as_ref(), rejected).await;
+        }
         // Whoever held the lock before us may have renewed already.
         let current = self
             .cached
@@ -114,6 +154,65 @@ impl TokenSource {
         }
         let renewed = self.fetch(current.as_deref()).await?;
         self.set_token(renewed)
+    }
+
+    /// The lease protocol of [`lease`](crate::lease), under the in-process lock.
+    async fn renew_shared(
+        &self,
+        shared: &dyn SharedTokenStore,
+        rejected: Option<&Arc<Token>>,
+    ) -> Result<Arc<Token>> {
+        let usable = |read: &Option<Versioned>| {
+            read.as_ref()
+                .filter(|v| !v.token.needs_renewal(SystemTime::now()))
+                .filter(|v| !rejected.is_some_and(|r| r.access_token() == v.token.access_token()))
+                .map(|v| v.token.clone())
+        };
+        let mut wait = FIRST_WAIT;
+        loop {
+            let read = shared.load().await?;
+            if let Some(token) = usable(&read) {
+                return Ok(self.cache(token));
+            }
+            if let Some(lease) = shared.try_lock().await? {
+                let outcome = self.renew_holding(shared, &usable).await;
+                if let Err(error) = shared.unlock(lease).await {
+                    tracing::warn!(%error, "could not release the renewal lock; it ends with its lease");
+                }
+                return outcome.map(|token| self.cache(token));
+            }
+            // Someone else is renewing: wait for their token, or for their lock to go.
+            let seen = read.map_or(0, |v| v.version);
+            loop {
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(LONGEST_WAIT);
+                let now = shared.load().await?.map_or(0, |v| v.version);
+                if now != seen || !shared.is_locked().await? {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Holding the renewal lock: reads again, renews, writes conditionally.
+    async fn renew_holding(
+        &self,
+        shared: &dyn SharedTokenStore,
+        usable: &(dyn Fn(&Option<Versioned>) -> Option<Token> + Sync),
+    ) -> Result<Token> {
+        // A holder may have written between our read and our lock.
+        let read = shared.load().await?;
+        if let Some(token) = usable(&read) {
+            return Ok(token);
+        }
+        let read_version = read.as_ref().map_or(0, |v| v.version);
+        let renewed = self.fetch(read.as_ref().map(|v| &v.token)).await?;
+        if shared.save_if(&renewed, read_version).await?.is_some() {
+            return Ok(renewed);
+        }
+        // A newer token was written meanwhile (we outlived our lease): it wins.
+        tracing::warn!("a newer token was stored during this renewal; using it");
+        Ok(shared.load().await?.map_or(renewed, |v| v.token))
     }
 
     /// The store's token. One that cannot be read (a corrupt or hand-edited file) counts as

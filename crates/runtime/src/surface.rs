@@ -121,6 +121,15 @@ macro_rules! oauth2 {
             pub fn token_store(self, store: ::std::sync::Arc<dyn $crate::TokenStore>) -> Self {
                 ClientBuilder(self.0.token_store(store))
             }
+
+            /// Renews through `store`, shared by every replica of the app (a
+            /// `provider_runtime::RedisStore`): one token request for all of them.
+            pub fn shared_token_store(
+                self,
+                store: ::std::sync::Arc<dyn $crate::SharedTokenStore>,
+            ) -> Self {
+                ClientBuilder(self.0.shared_token_store(store))
+            }
         }
 
         impl Client {

@@ -11,6 +11,7 @@ use crate::config::OAuth2Config;
 use crate::credential::Credential;
 use crate::describe::{self, Grant, KeyLocation, Provider, Scheme, SchemeKind};
 use crate::error::Result;
+use crate::lease::SharedTokenStore;
 use crate::oauth::OAuthClient;
 use crate::secret::{AccessToken, ApiKey, ClientSecret, Password, PersonalAccessToken};
 use crate::source::{Renewal, TokenSource};
@@ -52,6 +53,7 @@ pub struct Builder {
     token_url: Option<String>,
     authorize_url: Option<String>,
     token_store: Option<Arc<dyn TokenStore>>,
+    shared_token_store: Option<Arc<dyn SharedTokenStore>>,
     base_url: Option<String>,
     http: Option<Http>,
     timeout: Option<Duration>,
@@ -68,6 +70,7 @@ impl Builder {
             token_url: None,
             authorize_url: None,
             token_store: None,
+            shared_token_store: None,
             base_url: None,
             http: None,
             timeout: None,
@@ -149,6 +152,12 @@ impl Builder {
         self
     }
 
+    /// Renews through `store`, shared by every replica: one token request for all of them.
+    pub fn shared_token_store(mut self, store: Arc<dyn SharedTokenStore>) -> Self {
+        self.shared_token_store = Some(store);
+        self
+    }
+
     /// Sends API calls to `url` instead of the provider's base URL.
     pub fn base_url(mut self, url: String) -> Self {
         self.base_url = Some(url);
@@ -217,8 +226,11 @@ impl Builder {
                         Some((_, renewal)) => renewal,
                         None => default_renewal(description),
                     };
-                    let source =
-                        Arc::new(TokenSource::new(client, renewal, self.token_store.take()));
+                    let mut source = TokenSource::new(client, renewal, self.token_store.take());
+                    if let Some(shared) = self.shared_token_store.take() {
+                        source = source.with_shared_store(shared);
+                    }
+                    let source = Arc::new(source);
                     oauth2 = Some(source.clone());
                     Credential::OAuth2 {
                         source,
