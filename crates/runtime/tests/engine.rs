@@ -155,27 +155,22 @@ async fn oauth2_sends_its_token_beside_the_required_api_key() {
     );
 }
 
+/// Expects one ping carrying each of the non-OAuth credentials the scheme tests configure: the
+/// API key `in-query` in the query, Basic `account:pat`, and Bearer `fixed`.
+async fn expect_each_credential_once(server: &MockServer) {
+    for credential in [
+        Mock::given(path("/api/ping")).and(query_param("key", "in-query")),
+        Mock::given(path("/api/ping")).and(header("authorization", "Basic YWNjb3VudDpwYXQ=")),
+        Mock::given(path("/api/ping")).and(header("authorization", "Bearer fixed")),
+    ] {
+        credential.respond_with(ok()).expect(1).mount(server).await;
+    }
+}
+
 #[tokio::test]
 async fn each_other_scheme_kind_sends_its_credential() {
     let server = MockServer::start().await;
-    Mock::given(path("/api/ping"))
-        .and(query_param("key", "in-query"))
-        .respond_with(ok())
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path("/api/ping"))
-        .and(header("authorization", "Basic YWNjb3VudDpwYXQ="))
-        .respond_with(ok())
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path("/api/ping"))
-        .and(header("authorization", "Bearer fixed"))
-        .respond_with(ok())
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_each_credential_once(&server).await;
     let query = builder(&server).api_key("query_key", "in-query".into());
     let basic = builder(&server).basic("pat", "account".into(), "pat".into());
     let bearer = builder(&server).bearer("token", "fixed".into());
@@ -469,24 +464,7 @@ async fn surface_ping(client: &surface::Client) -> Result<Value, Error> {
 #[tokio::test]
 async fn surface_setters_give_the_engine_each_scheme_credentials() {
     let server = MockServer::start().await;
-    Mock::given(path("/api/ping"))
-        .and(query_param("key", "in-query"))
-        .respond_with(ok())
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path("/api/ping"))
-        .and(header("authorization", "Basic YWNjb3VudDpwYXQ="))
-        .respond_with(ok())
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path("/api/ping"))
-        .and(header("authorization", "Bearer fixed"))
-        .respond_with(ok())
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_each_credential_once(&server).await;
     let query = surface_builder(&server).r#in("in-query");
     let basic = surface_builder(&server).pat("account", "pat");
     let bearer = surface_builder(&server).token("fixed");
