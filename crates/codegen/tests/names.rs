@@ -686,3 +686,16 @@ fn an_operation_cannot_take_the_name_of_anothers_with_response_method() {
     let rendered = diagnostics.to_string();
     assert!(rendered.contains("send_with_response"), "{rendered}");
 }
+
+#[test]
+fn two_settings_reading_one_environment_variable_are_refused() {
+    // `from_env` would read `DEMO_CLIENT_ID` for both the variable and the OAuth client id.
+    refused(
+        "name: demo\ntitle: Demo\nbase_url: https://api.example.com/{client_id}\n\
+         variables:\n  client_id: {}\n\
+         auth:\n  o:\n    type: oauth2\n    token_url: https://api.example.com/t\n    grants: [client_credentials]\n",
+        "both read the environment variable `DEMO_CLIENT_ID`",
+        (5, 3),
+        "the other one is at line 7; rename one of them",
+    );
+}
