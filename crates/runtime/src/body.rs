@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use reqwest::StatusCode;
+
 use crate::error::{Error, Result};
 
 /// The largest token endpoint response we read.
@@ -22,13 +24,25 @@ pub(crate) async fn read_capped(
         .await
         .map_err(|e| Error::transport(e, timeout))?
     {
-        if body.len().saturating_add(chunk.len()) > limit {
-            return Err(Error::UnexpectedBody {
-                status,
-                excerpt: format!("body larger than the {limit}-byte limit"),
-            });
-        }
-        body.extend_from_slice(&chunk);
+        append_capped(&mut body, &chunk, limit, status)?;
     }
     Ok(body)
+}
+
+/// Appends `chunk` to `body` unless the body would grow past `limit` bytes, which is an
+/// [`Error::UnexpectedBody`] for a response of `status`.
+pub(crate) fn append_capped(
+    body: &mut Vec<u8>,
+    chunk: &[u8],
+    limit: usize,
+    status: StatusCode,
+) -> Result<()> {
+    if body.len().saturating_add(chunk.len()) > limit {
+        return Err(Error::UnexpectedBody {
+            status,
+            excerpt: format!("body larger than the {limit}-byte limit"),
+        });
+    }
+    body.extend_from_slice(chunk);
+    Ok(())
 }

@@ -10,7 +10,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::body::API_BODY_LIMIT;
+use crate::body::{append_capped, API_BODY_LIMIT};
 use crate::error::{excerpt, Error, Result};
 
 /// A decoded body with the status and headers of the response that carried it.
@@ -134,13 +134,7 @@ impl RawResponse {
         let status = self.status();
         let mut body = Vec::new();
         while let Some(chunk) = self.chunk().await? {
-            if body.len().saturating_add(chunk.len()) > API_BODY_LIMIT {
-                return Err(Error::UnexpectedBody {
-                    status,
-                    excerpt: format!("body larger than the {API_BODY_LIMIT}-byte limit"),
-                });
-            }
-            body.extend_from_slice(&chunk);
+            append_capped(&mut body, &chunk, API_BODY_LIMIT, status)?;
         }
         Ok(body)
     }
