@@ -64,29 +64,31 @@ const SMS_CX_ENV: [(&str, &str); 2] = [
     ("SMS_CX_CLIENT_SECRET", APPLICATION_SECRET),
 ];
 
+/// `provider login sms_cx` against the stand-in, with client credentials from the environment
+/// and `extra` arguments.
+async fn login_sms_cx(config: &Path, sms_cx: &SmsCx, extra: &[&str]) -> Output {
+    let (api, token_url) = (sms_cx.api_url(), sms_cx.token_url());
+    let mut args = vec![
+        "login",
+        "sms_cx",
+        "--base-url",
+        &api,
+        "--token-url",
+        &token_url,
+    ];
+    args.extend_from_slice(extra);
+    provider(config, &args, &SMS_CX_ENV, "").await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn client_credentials_login_then_token_call_request_status_and_logout() {
     let sms_cx = SmsCx::start().await;
     let config = tempfile::tempdir().unwrap();
     let config = config.path();
-    let (api, token_url) = (sms_cx.api_url(), sms_cx.token_url());
-
-    let login = provider(
+    let login = login_sms_cx(
         config,
-        &[
-            "login",
-            "sms_cx",
-            "--base-url",
-            &api,
-            "--token-url",
-            &token_url,
-            "--scope",
-            "account",
-            "--scope",
-            "reports",
-        ],
-        &SMS_CX_ENV,
-        "",
+        &sms_cx,
+        &["--scope", "account", "--scope", "reports"],
     )
     .await;
     assert_exit(&login, 0);
@@ -189,21 +191,7 @@ async fn call_fills_path_parameters_and_refuses_bad_input() {
     let sms_cx = SmsCx::start().await;
     let config = tempfile::tempdir().unwrap();
     let config = config.path();
-    let (api, token_url) = (sms_cx.api_url(), sms_cx.token_url());
-    let login = provider(
-        config,
-        &[
-            "login",
-            "sms_cx",
-            "--base-url",
-            &api,
-            "--token-url",
-            &token_url,
-        ],
-        &SMS_CX_ENV,
-        "",
-    )
-    .await;
+    let login = login_sms_cx(config, &sms_cx, &[]).await;
     assert_exit(&login, 0);
 
     let created = provider(
